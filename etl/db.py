@@ -1,0 +1,168 @@
+"""Engine factory, transactions and schema set-up (Alembic).
+
+No engine is created at import time: callers ask :func:`make_engine` (or :func:`get_engine`, cached
+per URL) for one. SQLite engines get WAL, foreign keys and a busy timeout on every connection.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from etl.errors import DatabaseError
+from etl.settings import get_settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+def _sqlite_pragmas(busy_timeout_s: float):  # type: ignore[no-untyped-def]
+    def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+        dbapi_connection.isolation_level = None
+
+    return on_connect
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A new engine for ``url`` (default: the configured ``QCDC_DATABASE_URL``)."""
+    settings = get_settings()
+    url = url or settings.database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_s))
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; emit BEGIN
+        # ourselves (SQLAlchemy's documented recipe). Writers take the write lock with their
+        # first statement (etl.store bumps the data version first), so the busy timeout applies.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str | None = None) -> Engine:
+    """A process-wide engine per URL."""
+    return make_engine(url or get_settings().database_url)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction: commits when the block ends, rolls back on any error."""
+    with engine.begin() as connection:
+        yield connection
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A short-lived ORM session in one transaction (for small reads and writes)."""
+    with Session(engine) as session, session.begin():
+        yield session
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+# ------------------------------------------------------------------------------------------------
+# Schema
+# ------------------------------------------------------------------------------------------------
+
+
+def alembic_config(url: str):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_schema(engine: Engine) -> str:
+    """Create or upgrade the schema to the newest migration; returns the revision."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision() or ""
+    except OperationalError as exc:
+        raise DatabaseError(
+            f"Không kết nối được cơ sở dữ liệu {redact_url(str(engine.url))}: {exc.orig}"
+        ) from exc
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database has our tables at the newest revision."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return False
+            return MigrationContext.configure(connection).get_current_revision() == head
+    except OperationalError:
+        return False
+
+
+def require_schema(engine: Engine) -> None:
+    """Raise a clear error when ``qcdc init`` has not been run on this database."""
+    if not schema_is_current(engine):
+        raise DatabaseError(
+            f"Cơ sở dữ liệu {redact_url(str(engine.url))} chưa được khởi tạo hoặc cần nâng cấp. "
+            "Hãy chạy: qcdc init"
+        )
+
+
+# ------------------------------------------------------------------------------------------------
+# Data version (dashboard caches are keyed on it)
+# ------------------------------------------------------------------------------------------------
+
+
+def bump_data_version(connection: Connection) -> None:
+    """Increment the data version inside the caller's transaction."""
+    updated = connection.execute(
+        text(
+            "UPDATE app_state SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR(64)) "
+            "WHERE key = 'data_version'"
+        )
+    ).rowcount
+    if not updated:
+        connection.execute(text("INSERT INTO app_state (key, value) VALUES ('data_version', '1')"))
+
+
+def data_version(engine: Engine) -> int:
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT value FROM app_state WHERE key = 'data_version'")
+        ).first()
+    return int(row[0]) if row else 0

@@ -1,0 +1,149 @@
+"""The indicator catalog (``data/indicators.csv``) and the sections of the paper form.
+
+Read from the CSV files, not the database, so that readers and writers work without one; the same
+rows are loaded into the ``indicator`` table by :mod:`etl.catalog`.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from etl.settings import get_settings
+from etl.text import loose_key, name_key, nfc
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorDef:
+    code: str
+    name_vi: str
+    name_en: str
+    unit_vi: str
+    kind: str  # count, stock, rate, level, year
+    entered: bool
+    aggregation: str  # sum, first, last, recompute, sum_of_new_plus_first_carry
+    applies_to: str  # all, commune
+    rule: str
+    position: int
+    section: str  # "I" … "VI"
+    section_vi: str
+    section_en: str
+
+    @property
+    def communes_only(self) -> bool:
+        return self.applies_to == "commune"
+
+    @property
+    def is_flow(self) -> bool:
+        return self.kind == "count"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorCatalog:
+    indicators: tuple[IndicatorDef, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(i.code for i in self.indicators)
+
+    @property
+    def entered(self) -> tuple[IndicatorDef, ...]:
+        return tuple(i for i in self.indicators if i.entered)
+
+    def get(self, code: str) -> IndicatorDef:
+        return self._by_code()[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code()
+
+    def _by_code(self) -> dict[str, IndicatorDef]:
+        return _index_by_code(self)
+
+    def match(self, header: object) -> str | None:
+        """The code a column header or row label stands for: the code itself or the Vietnamese
+        (or English) name, compared regardless of case, spacing, tone placement and diacritics."""
+        if header is None:
+            return None
+        text = nfc(str(header))
+        if not text:
+            return None
+        upper = text.upper().replace(" ", "_")
+        if upper in self._by_code():
+            return upper
+        keys = _name_keys(self)
+        return keys[0].get(name_key(text)) or keys[1].get(loose_key(text))
+
+    def suggest(self, header: object, limit: int = 3) -> list[str]:
+        """Close codes or names for an unknown header ("did you mean …")."""
+        text = nfc(str(header or ""))
+        choices = {i.code: i.code for i in self.indicators}
+        choices.update({loose_key(i.name_vi): i.code for i in self.indicators})
+        found = difflib.get_close_matches(
+            loose_key(text) if " " in text else text.upper(), list(choices), n=limit, cutoff=0.6
+        )
+        out: list[str] = []
+        for key in found:
+            code = choices[key]
+            label = f"{code} ({self.get(code).name_vi})"
+            if label not in out:
+                out.append(label)
+        return out
+
+
+@lru_cache(maxsize=4)
+def _index_by_code(catalog: IndicatorCatalog) -> dict[str, IndicatorDef]:
+    return {i.code: i for i in catalog.indicators}
+
+
+@lru_cache(maxsize=4)
+def _name_keys(catalog: IndicatorCatalog) -> tuple[dict[str, str], dict[str, str]]:
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    for ind in catalog.indicators:
+        for name in (ind.name_vi, ind.name_en):
+            exact.setdefault(name_key(name), ind.code)
+            loose.setdefault(loose_key(name), ind.code)
+    return exact, loose
+
+
+def read_indicator_catalog(data_dir: Path) -> IndicatorCatalog:
+    sections: dict[str, tuple[str, str, str]] = {}
+    with (data_dir / "indicator_sections.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            for code in row["codes"].split():
+                sections[code] = (row["section"], row["name_vi"], row["name_en"])
+    items: list[IndicatorDef] = []
+    with (data_dir / "indicators.csv").open(encoding="utf-8", newline="") as handle:
+        for position, row in enumerate(csv.DictReader(handle), start=1):
+            section = sections.get(row["code"], ("", "", ""))
+            items.append(
+                IndicatorDef(
+                    code=row["code"],
+                    name_vi=nfc(row["name_vi"]),
+                    name_en=row["name_en"],
+                    unit_vi=row["unit_vi"],
+                    kind=row["kind"],
+                    entered=row["entered"].strip().lower() == "yes",
+                    aggregation=row["aggregation"],
+                    applies_to=row["applies_to"],
+                    rule=row["rule"],
+                    position=position,
+                    section=section[0],
+                    section_vi=section[1],
+                    section_en=section[2],
+                )
+            )
+    return IndicatorCatalog(tuple(items))
+
+
+@lru_cache(maxsize=4)
+def _cached_catalog(data_dir: str) -> IndicatorCatalog:
+    return read_indicator_catalog(Path(data_dir))
+
+
+def indicator_catalog() -> IndicatorCatalog:
+    """The catalog from the configured data folder (cached)."""
+    return _cached_catalog(str(get_settings().data_dir))

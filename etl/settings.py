@@ -1,0 +1,72 @@
+"""One validated ``Settings`` object, read from the environment (prefix ``QCDC_``).
+
+Every setting is declared once, here, with its default and help text; README's configuration
+table is checked against this class by ``tests/test_docs.py``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from etl.periods import Convention
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_database_url() -> str:
+    folder = Path(user_data_dir("qcdc-tracker", appauthor=False))
+    return f"sqlite:///{folder / 'qcdc.sqlite3'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QCDC_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=default_database_url,
+        description="SQLAlchemy URL of the database: sqlite:///PATH (default: a file in the "
+        "per-user data folder) or postgresql+psycopg://USER:PASSWORD@HOST/DB.",
+    )
+    period_convention: Convention = Field(
+        default=Convention.CALENDAR,
+        description="How half-years are cut: 'calendar' (1/1–30/6, 1/7–31/12) or 'dec15' "
+        "(15/12–14/6, 15/6–14/12).",
+    )
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Folder with the reference data (indicators.csv) and the sample files.",
+    )
+    max_upload_mb: float = Field(
+        default=20.0,
+        gt=0,
+        description="Largest file, in megabytes, that `qcdc load` and the upload page accept.",
+    )
+    sqlite_busy_timeout_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long a write waits for a locked SQLite database before giving up.",
+    )
+    user: str = Field(
+        default="",
+        description="Name recorded in import batches and the audit trail for command-line "
+        "loads (default: the operating-system user).",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str) -> str:
+        value = value.strip()
+        if value.startswith("postgres://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgres://")
+        elif value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
