@@ -1,0 +1,213 @@
+"""The ``qcdc`` command: thin commands over the functions of :mod:`etl`.
+
+Exit codes: 0 done (or nothing to change), 1 a file is invalid or the database refused, 2 usage.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from etl import __version__
+from etl.db import get_engine, redact_url, upgrade_schema
+from etl.errors import InvalidPeriod, QcdcError, UnknownUnit
+from etl.load import FileReport, LoadReport, Source, load
+from etl.settings import default_database_url, get_settings
+
+app = typer.Typer(
+    name="qcdc",
+    help=(
+        "QCDC Tracker — theo dõi thực hiện Quy chế dân chủ ở cơ sở theo từng xã, từng kỳ.\n\n"
+        "Cơ sở dữ liệu: biến môi trường QCDC_DATABASE_URL; mặc định là tệp SQLite "
+        f"{default_database_url().removeprefix('sqlite:///')}"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _echo_err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _fail(exc: QcdcError, code: int = 1) -> typer.Exit:
+    _echo_err(f"Lỗi: {exc}")
+    return typer.Exit(code)
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    return get_engine(get_settings().database_url)
+
+
+@app.callback(invoke_without_command=True)
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="In phiên bản rồi thoát.")] = False,
+) -> None:
+    if version:
+        typer.echo(f"qcdc {__version__}")
+        raise typer.Exit(0)
+
+
+@app.command()
+def init() -> None:
+    """Tạo hoặc nâng cấp cơ sở dữ liệu (Alembic) và nạp danh mục đơn vị, chỉ tiêu, kỳ báo cáo."""
+    from etl.catalog import load_reference_data
+
+    settings = get_settings()
+    engine = _engine()
+    started = time.perf_counter()
+    try:
+        revision = upgrade_schema(engine)
+        with engine.begin() as connection:
+            summary = load_reference_data(connection, convention=settings.period_convention)
+    except QcdcError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"Cơ sở dữ liệu: {redact_url(settings.database_url)} (lược đồ {revision})")
+    typer.echo(f"Danh mục: {summary}")
+    typer.echo(f"Xong sau {time.perf_counter() - started:.1f} giây.")
+
+
+def _print_report(report: LoadReport) -> None:
+    for file in report.files:
+        _print_file(file, report.dry_run)
+    loaded = sum(1 for f in report.files if f.outcome == "loaded")
+    invalid = sum(1 for f in report.files if f.outcome == "invalid")
+    typer.echo(
+        f"Tổng: {len(report.files)} tệp — {loaded} đã nạp, "
+        f"{sum(1 for f in report.files if f.outcome in ('unchanged',))} không có gì thay đổi, {invalid} bị từ chối."
+    )
+
+
+def _print_file(file: FileReport, dry_run: bool) -> None:
+    for problem in file.errors:
+        _echo_err(f"{problem}")
+    for problem in file.warnings:
+        _echo_err(f"{problem} [cảnh báo]")
+    head = f"{file.name}:"
+    if file.outcome == "invalid":
+        _echo_err(f"{head} {len(file.errors)} lỗi — KHÔNG ghi dữ liệu nào từ tệp này.")
+        return
+    counts = f"{file.inserted} giá trị mới, {file.updated} thay đổi, {file.unchanged} không đổi"
+    warn = f"; {len(file.warnings)} cảnh báo" if file.warnings else ""
+    if dry_run:
+        typer.echo(f"{head} (chạy thử, không ghi) sẽ có {counts}{warn}.")
+    elif file.outcome == "unchanged":
+        earlier = ""
+        if file.earlier_batches:
+            batch_id, when, who = file.earlier_batches[-1]
+            earlier = f" Tệp giống hệt đã nạp lúc {when:%d/%m/%Y %H:%M} (lô #{batch_id}, {who})."
+        typer.echo(f"{head} không có gì thay đổi — mọi số liệu đã có trong cơ sở dữ liệu.{earlier}")
+    else:
+        typer.echo(f"{head} đã nạp (lô #{', #'.join(map(str, file.batch_ids))}): {counts}{warn}.")
+
+
+@app.command("load")
+def load_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Tệp .xlsx hoặc .csv (dạng dài, bảng tổng hợp huyện/tỉnh, biểu mẫu xã, DHIS2).",
+                       exists=True, dir_okay=False, readable=True),
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Kiểm tra và báo sẽ thay đổi gì, không ghi.")] = False,
+    area: Annotated[
+        str | None,
+        typer.Option("--area", help="Mã tỉnh hoặc huyện (ví dụ 902) để tìm tên đơn vị trùng nhau trong địa bàn đó."),
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Người nạp, ghi vào nhật ký (mặc định: QCDC_USER).")] = None,
+) -> None:
+    """Nạp số liệu từ tệp. Tệp có lỗi không ghi gì và liệt kê mọi lỗi dạng tệp:trang:dòng:cột: thông báo."""
+    try:
+        report = load(_engine(), [Source.from_path(p) for p in files], area_code=area, dry_run=dry_run, user=user)
+    except UnknownUnit as exc:  # --area names no province or district: a usage error
+        raise _fail(exc, 2) from exc
+    except QcdcError as exc:
+        raise _fail(exc) from exc
+    _print_report(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def demo() -> None:
+    """Khởi tạo cơ sở dữ liệu và nạp bộ số liệu mẫu huyện Kiên Lương (2017–2026) qua đúng bộ nạp tệp."""
+    init()
+    sample = get_settings().data_dir / "sample"
+    files = sorted(p for p in sample.iterdir() if p.suffix.lower() in {".xlsx", ".csv"})
+    if not files:
+        _echo_err(f"Không tìm thấy tệp mẫu trong {sample}.")
+        raise typer.Exit(1)
+    started = time.perf_counter()
+    try:
+        report = load(_engine(), [Source.from_path(p) for p in files], user="demo")
+    except QcdcError as exc:
+        raise _fail(exc) from exc
+    _print_report(report)
+    elapsed = time.perf_counter() - started
+    values = sum(f.inserted + f.updated + f.unchanged for f in report.files)
+    typer.echo(f"Đã xử lý {values} giá trị từ {len(files)} tệp trong {elapsed:.1f} giây.")
+    typer.echo("Số liệu mẫu là minh họa (xem data/sample/README.md). Xuất thử: qcdc export --period 2019S1")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def export(
+    period: Annotated[str | None, typer.Option("--period", help="Kỳ báo cáo, ví dụ 2019S1, 2019S2, 2019.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị cấp xã (GSO), ví dụ 30790.")] = None,
+    indicator: Annotated[str | None, typer.Option("--indicator", help="Mã chỉ tiêu, ví dụ DLG_HELD.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv hoặc xlsx.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Tệp đích (mặc định: CSV ra màn hình).", dir_okay=False)
+    ] = None,
+) -> None:
+    """Xuất số liệu dạng dài: unit_code,unit_name,period,indicator,value."""
+    from etl.db import require_schema
+    from etl.export import ExportFilter, iter_long_rows
+    from etl.indicators import indicator_catalog
+    from etl.periods import parse_period
+    from etl.writers import write_long_csv, write_long_xlsx
+
+    fmt = fmt.lower()
+    if fmt not in {"csv", "xlsx"}:
+        raise typer.BadParameter("chỉ nhận csv hoặc xlsx", param_hint="--format")
+    if fmt == "xlsx" and output is None:
+        raise typer.BadParameter("xuất xlsx cần --output TỆP", param_hint="--output")
+    try:
+        period_code = parse_period(period).code if period else None
+    except InvalidPeriod as exc:
+        raise typer.BadParameter(str(exc), param_hint="--period") from exc
+    indicator_code = None
+    if indicator:
+        indicator_code = indicator_catalog().match(indicator)
+        if indicator_code is None:
+            raise typer.BadParameter(f"không có chỉ tiêu '{indicator}'", param_hint="--indicator")
+    engine = _engine()
+    try:
+        require_schema(engine)
+    except QcdcError as exc:
+        raise _fail(exc) from exc
+    where = ExportFilter(period=period_code, unit_code=unit.strip() if unit else None, indicator=indicator_code)
+    with engine.connect() as connection:
+        rows = iter_long_rows(connection, where)
+        if fmt == "xlsx":
+            assert output is not None
+            write_long_xlsx(list(rows), output)
+        elif output is None:
+            write_long_csv(rows, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                write_long_csv(rows, handle)
+    if output is not None:
+        _echo_err(f"Đã ghi {output}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,413 @@
+"""The one pipeline every file (and later every upload) goes through.
+
+read → normalise → resolve → validate the whole file → write atomically.
+
+Each file is its own unit of work: a file with any error writes nothing and its report lists every
+problem with file, sheet, row and column; a valid file is written in one transaction as one import
+batch. Warnings never block. A file whose figures are all already stored changes nothing.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from etl.catalog import ensure_periods
+from etl.db import require_schema
+from etl.errors import Location, Problem, Severity, UnknownUnit, UnreadableFile
+from etl.indicators import IndicatorCatalog, indicator_catalog
+from etl.periods import Period
+from etl.readers import read_bytes, read_file
+from etl.readers.base import ReadResult
+from etl.resolve import Observation, ResolveContext, ResolvedTable, find_area_code, resolve_tables
+from etl.settings import Settings, get_settings
+from etl.store import TARGETS, VALUES, BatchInfo, WriteSummary, batches_with_hash, existing_values, plan, write_batch, write_targets
+from etl.text import NumberParseError, parse_number
+from etl.units import UnitEntry, UnitIndex
+from etl.validate import DERIVED, check_unit_period
+
+
+@dataclass
+class Source:
+    """A file to load: a path on disk, or bytes with the name the user gave them (an upload)."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    @classmethod
+    def from_path(cls, path: Path) -> Source:
+        return cls(name=path.name, path=path)
+
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        assert self.path is not None
+        return self.path.stat().st_size
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    name: str
+    sha256: str = ""
+    formats: list[str] = field(default_factory=list)
+    records: int = 0
+    observations: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    outcome: str = "pending"  # invalid, loaded, unchanged, dry-run
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    batch_ids: list[int] = field(default_factory=list)
+    earlier_batches: list[tuple[int, datetime, str]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def add(self, summary: WriteSummary) -> None:
+        self.inserted += summary.inserted
+        self.updated += summary.updated
+        self.unchanged += summary.unchanged
+        if summary.batch_id is not None:
+            self.batch_ids.append(summary.batch_id)
+
+
+@dataclass
+class LoadReport:
+    files: list[FileReport]
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(f.is_valid for f in self.files)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+
+@dataclass
+class _Prepared:
+    report: FileReport
+    read: ReadResult | None = None
+    tables: list[ResolvedTable] = field(default_factory=list)
+
+    @property
+    def values(self) -> list[Observation]:
+        return [o for t in self.tables if not t.is_targets for o in t.observations]
+
+    @property
+    def targets(self) -> list[Observation]:
+        return [o for t in self.tables if t.is_targets for o in t.observations]
+
+    def first_period(self) -> tuple[int, int]:
+        periods = [o.period for t in self.tables for o in t.observations]
+        first = min(periods) if periods else Period(9999, 0)
+        return (first.year, first.half)
+
+
+def default_user() -> str:
+    settings = get_settings()
+    if settings.user:
+        return settings.user
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no login name in some containers
+        return "qcdc"
+
+
+def _read(source: Source, settings: Settings) -> ReadResult:
+    limit = int(settings.max_upload_mb * 1024 * 1024)
+    size = source.size()
+    if size > limit:
+        raise UnreadableFile(
+            source.name,
+            f"tệp dung lượng {size / 1024 / 1024:.1f} MB vượt giới hạn {settings.max_upload_mb:g} MB "
+            "(đặt QCDC_MAX_UPLOAD_MB để thay đổi).",
+        )
+    if source.data is not None:
+        return read_bytes(source.data, source.name)
+    assert source.path is not None
+    return read_file(source.path, display_name=source.name)
+
+
+def _overlay(
+    engine: Engine, prepared: Sequence[_Prepared]
+) -> tuple[dict[tuple[int, str], dict[str, float]], dict[tuple[int, str], dict[str, str]]]:
+    """Values per (unit, period) as they would be after loading: stored, overlaid with the files'.
+
+    Covers the files' periods and the periods just before them (for carry-over and level drops).
+    """
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for item in prepared:
+        for obs in item.values:
+            wanted[obs.period.code].add(obs.unit_id)
+            wanted[obs.period.previous().code].add(obs.unit_id)
+    values: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
+    notes: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+    with engine.connect() as connection:
+        for period_code, units in wanted.items():
+            for (unit_id, indicator), row in existing_values(connection, VALUES, period_code, units).items():
+                values[(unit_id, period_code)][indicator] = row[1]
+                if row[2]:
+                    notes[(unit_id, period_code)][indicator] = row[2]
+    for item in prepared:
+        for obs in item.values:
+            values[(obs.unit_id, obs.period.code)][obs.indicator] = obs.value
+            if obs.note:
+                notes[(obs.unit_id, obs.period.code)][obs.indicator] = obs.note
+    return values, notes
+
+
+def _check_duplicates(prepared: Sequence[_Prepared]) -> None:
+    """The same cell twice: same value → warning; different values → error in the later place."""
+    seen: dict[tuple[bool, int, str, str], tuple[float, Location]] = {}
+    for item in prepared:
+        for table in item.tables:
+            for obs in table.observations:
+                key = (table.is_targets, obs.unit_id, obs.period.code, obs.indicator)
+                earlier = seen.get(key)
+                if earlier is None:
+                    seen[key] = (obs.value, obs.location)
+                    continue
+                same = earlier[0] == obs.value
+                item.report.problems.append(
+                    Problem(
+                        (
+                            f"Trùng số liệu: ô này lặp lại {earlier[1]} với cùng giá trị."
+                            if same
+                            else f"Mâu thuẫn: ô này ghi {obs.value:g} nhưng {earlier[1]} ghi {earlier[0]:g} "
+                            "cho cùng đơn vị, kỳ và chỉ tiêu."
+                        ),
+                        obs.location,
+                        f"{obs.value:g}",
+                        Severity.WARNING if same else Severity.ERROR,
+                        "duplicate" if same else "conflict",
+                    )
+                )
+
+
+def _check_rules(
+    engine: Engine, prepared: Sequence[_Prepared], indicators: IndicatorCatalog, units: UnitIndex
+) -> None:
+    values, notes = _overlay(engine, prepared)
+    names = {i.code: i.name_vi for i in indicators.indicators}
+    for item in prepared:
+        groups: dict[tuple[int, Period], dict[str, Observation]] = defaultdict(dict)
+        for obs in item.values:
+            groups[(obs.unit_id, obs.period)][obs.indicator] = obs
+        for (unit_id, period), observed in groups.items():
+            state = values[(unit_id, period.code)]
+            previous = values.get((unit_id, period.previous().code))
+            issues = check_unit_period(
+                state,
+                names=names,
+                changed=set(observed),
+                previous=previous,
+                notes=notes.get((unit_id, period.code)),
+                allow_advanced_levels=period.year >= 2021,
+            )
+            first = next(iter(observed.values()))
+            unit = units.get(unit_id)
+            for issue in issues:
+                obs = observed.get(issue.indicator, first)
+                item.report.problems.append(
+                    Problem(f"{unit.name}, {period.code}: {issue.message}", obs.location, "", issue.severity, issue.code)
+                )
+        for table in item.tables:
+            for derived in table.derived:
+                state = values.get((derived.unit_id, derived.period.code), {})
+                computed = DERIVED[derived.indicator](state)
+                if computed is None:
+                    continue
+                tolerance = 0.05 if derived.indicator == "CMP_RATE" else 0.0
+                if derived.indicator == "CMP_RATE" and float(derived.value).is_integer():
+                    tolerance = 0.5  # a rate typed as a whole percent
+                if abs(computed - derived.value) > tolerance:
+                    item.report.problems.append(
+                        Problem(
+                            f"'{names[derived.indicator]}' ghi {derived.value:g} nhưng tính lại từ số liệu là "
+                            f"{computed:.1f}; hệ thống luôn tính lại, không lưu số ghi trong tệp.".replace(".", ",", 1)
+                            if derived.indicator == "CMP_RATE"
+                            else f"'{names[derived.indicator]}' ghi {derived.value:g} nhưng tính lại từ số liệu là "
+                            f"{computed:g}; hệ thống luôn tính lại, không lưu số ghi trong tệp.",
+                            derived.location,
+                            f"{derived.value:g}",
+                            Severity.WARNING,
+                            "derived_mismatch",
+                        )
+                    )
+
+
+def _check_totals(prepared: Sequence[_Prepared], indicators: IndicatorCatalog) -> None:
+    """A "Tổng cộng" row that disagrees with the sum of the units above it is flagged."""
+    for item in prepared:
+        for table in item.tables:
+            if not table.table.totals:
+                continue
+            sums: dict[str, float] = defaultdict(float)
+            for obs in table.observations:
+                sums[obs.indicator] += obs.value
+            for total in table.table.totals:
+                for header, (raw, location) in total.values.items():
+                    code = indicators.match(header)
+                    if code is None or code not in sums or indicators.get(code).communes_only:
+                        continue
+                    try:
+                        stated = parse_number(raw)
+                    except NumberParseError:
+                        continue
+                    if stated is not None and abs(stated - sums[code]) > 1e-9:
+                        item.report.problems.append(
+                            Problem(
+                                f"Dòng tổng ghi {stated:g} nhưng cộng các đơn vị được {sums[code]:g} "
+                                f"('{indicators.get(code).name_vi}'). Dòng tổng không được nạp.",
+                                location,
+                                str(raw),
+                                Severity.WARNING,
+                                "total_mismatch",
+                            )
+                        )
+
+
+def prepare(
+    engine: Engine,
+    sources: Sequence[Source],
+    *,
+    area_code: str | None = None,
+    settings: Settings | None = None,
+    today: date | None = None,
+) -> list[_Prepared]:
+    """Read, resolve and validate; nothing is written."""
+    settings = settings or get_settings()
+    indicators = indicator_catalog()
+    require_schema(engine)
+    with engine.connect() as connection:
+        units = UnitIndex.load(connection)
+    area: UnitEntry | None = None
+    if area_code:
+        area = find_area_code(units, area_code)
+        if area is None or area.level not in (1, 2):
+            raise UnknownUnit(f"Không có tỉnh hoặc huyện mã '{area_code}' trong danh mục (--area).")
+    ctx = ResolveContext(
+        units=units,
+        indicators=indicators,
+        convention=settings.period_convention,
+        area=area,
+        today=today or date.today(),
+    )
+    prepared: list[_Prepared] = []
+    for source in sources:
+        item = _Prepared(FileReport(source.name))
+        prepared.append(item)
+        try:
+            item.read = _read(source, settings)
+        except UnreadableFile as exc:
+            item.report.problems.append(Problem(exc.message, Location(file=source.name), code="unreadable"))
+            item.report.outcome = "invalid"
+            continue
+        item.report.sha256 = item.read.sha256
+        item.report.records = item.read.records
+        item.report.formats = sorted({t.format.value for t in item.read.tables})
+        item.report.problems.extend(item.read.problems)
+        item.tables = resolve_tables(item.read.tables, ctx)
+        for table in item.tables:
+            item.report.problems.extend(table.table.problems)
+            item.report.problems.extend(table.problems)
+        item.report.observations = sum(len(t.observations) for t in item.tables)
+        if item.read.tables and not item.report.observations and item.report.is_valid:
+            item.report.problems.append(
+                Problem(
+                    "Tệp không có số liệu nào (chỉ có tiêu đề hoặc ô trống).",
+                    Location(file=source.name),
+                    severity=Severity.WARNING,
+                    code="no_values",
+                )
+            )
+    readable = [p for p in prepared if p.read is not None]
+    _check_duplicates(readable)
+    _check_totals(readable, indicators)
+    _check_rules(engine, readable, indicators, units)
+    with engine.connect() as connection:
+        for item in readable:
+            item.report.earlier_batches = batches_with_hash(connection, item.report.sha256)
+    return prepared
+
+
+def load(
+    engine: Engine,
+    sources: Sequence[Source],
+    *,
+    area_code: str | None = None,
+    dry_run: bool = False,
+    user: str | None = None,
+    settings: Settings | None = None,
+    today: date | None = None,
+) -> LoadReport:
+    """Load files; each valid file is written in its own transaction, an invalid one not at all."""
+    settings = settings or get_settings()
+    user = user or default_user()
+    prepared = prepare(engine, sources, area_code=area_code, settings=settings, today=today)
+    for item in sorted(prepared, key=_Prepared.first_period):
+        report = item.report
+        if not report.is_valid:
+            report.outcome = "invalid"
+            continue
+        if dry_run:
+            with engine.connect() as connection:
+                for observations, table in ((item.values, None), (item.targets, "targets")):
+                    if not observations:
+                        continue
+                    changes = plan(connection, observations, table=TARGETS if table else VALUES)
+                    report.inserted += len(changes.inserts)
+                    report.updated += len(changes.updates)
+                    report.unchanged += changes.unchanged
+            report.outcome = "dry-run"
+            continue
+        info = BatchInfo(
+            file_name=report.name,
+            sha256=report.sha256,
+            file_format="+".join(report.formats) or "unknown",
+            user=user,
+            rows_read=report.records,
+            warnings=len(report.warnings),
+        )
+        with engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                periods = {o.period for t in item.tables for o in t.observations}
+                ensure_periods(connection, periods, convention=settings.period_convention)
+                if item.values:
+                    report.add(write_batch(connection, item.values, info))
+                if item.targets:
+                    report.add(write_targets(connection, item.targets, info))
+                if report.batch_ids:
+                    transaction.commit()
+                else:
+                    transaction.rollback()  # nothing differs: not even a batch is recorded
+            except BaseException:
+                transaction.rollback()
+                raise
+        report.outcome = "loaded" if report.batch_ids else "unchanged"
+    return LoadReport(files=[p.report for p in prepared], dry_run=dry_run)
+
+
+def load_paths(engine: Engine, paths: Iterable[Path], **kwargs) -> LoadReport:  # type: ignore[no-untyped-def]
+    return load(engine, [Source.from_path(Path(p)) for p in paths], **kwargs)

@@ -1,0 +1,124 @@
+"""The ``qcdc`` command: exit codes and messages, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from etl.cli import app
+from etl.settings import get_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(db_url, monkeypatch):
+    monkeypatch.setenv("QCDC_DATABASE_URL", db_url)
+    monkeypatch.setenv("QCDC_USER", "cli-test")
+    get_settings.cache_clear()
+    yield db_url
+    get_settings.cache_clear()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def write_csv(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text("unit_code,unit_name,period,indicator,value\n" + body, encoding="utf-8")
+    return path
+
+
+def test_every_command_has_help():
+    for command in ["init", "demo", "load", "export"]:
+        result = invoke(command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage" in result.output
+
+
+def test_top_help_names_the_default_database():
+    result = invoke("--help")
+    assert result.exit_code == 0
+    assert "QCDC_DATABASE_URL" in result.output and "qcdc.sqlite3" in result.output
+
+
+def test_load_then_reload_then_export(cli_env, tmp_path):
+    path = write_csv(tmp_path, "kl.csv", "30790,Xã Kiên Bình,2019S1,DLG_HELD,2\n30787,,2019S1,DLG_HELD,3\n")
+    first = invoke("load", str(path))
+    assert first.exit_code == 0, first.output
+    assert "kl.csv: đã nạp" in first.output and "2 giá trị mới" in first.output
+    second = invoke("load", str(path))
+    assert second.exit_code == 0
+    assert "không có gì thay đổi" in second.output and "lô #1" in second.output
+    exported = invoke("export", "--period", "2019S1")
+    assert exported.exit_code == 0
+    rows = list(csv.reader(io.StringIO(exported.stdout)))
+    assert rows[0] == ["unit_code", "unit_name", "period", "indicator", "value"]
+    assert rows[1:] == [
+        ["30787", "Thị trấn Kiên Lương", "2019S1", "DLG_HELD", "3"],
+        ["30790", "Xã Kiên Bình", "2019S1", "DLG_HELD", "2"],
+    ]
+
+
+def test_invalid_file_exits_1_and_lists_problems_as_file_sheet_row_column(cli_env, tmp_path):
+    path = write_csv(tmp_path, "bad.csv", "30790,,2019S1,DLG_HELD,-3\n30790,,2019S1,DLG_OPINIONS,x\n")
+    result = invoke("load", str(path))
+    assert result.exit_code == 1
+    assert "bad.csv:-:2:value: 'Số cuộc đối thoại giữa chính quyền với Nhân dân' không được âm." in result.output
+    assert "bad.csv:-:3:value:" in result.output
+    assert "KHÔNG ghi dữ liệu nào" in result.output
+
+
+def test_dry_run_says_what_would_change(cli_env, tmp_path):
+    path = write_csv(tmp_path, "kl.csv", "30790,,2019S1,DLG_HELD,2\n")
+    result = invoke("load", "--dry-run", str(path))
+    assert result.exit_code == 0 and "chạy thử" in result.output and "1 giá trị mới" in result.output
+    assert invoke("export").stdout.strip() == "unit_code,unit_name,period,indicator,value"
+
+
+def test_usage_errors_exit_2(cli_env, tmp_path):
+    assert invoke("load").exit_code == 2
+    assert invoke("load", str(tmp_path / "missing.csv")).exit_code == 2
+    assert invoke("export", "--format", "pdf").exit_code == 2
+    assert invoke("export", "--period", "quý 3/2019").exit_code == 2
+    path = write_csv(tmp_path, "kl.csv", "30790,,2019S1,DLG_HELD,2\n")
+    result = invoke("load", "--area", "0000", str(path))
+    assert result.exit_code == 2 and "0000" in result.output
+
+
+def test_export_xlsx_and_filters(cli_env, tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_csv(
+        tmp_path, "kl.csv", "30790,,2019S1,DLG_HELD,2\n30790,,2025S2,DLG_HELD,4\n30787,,2019S1,DLG_OPINIONS,7\n"
+    )
+    assert invoke("load", str(path)).exit_code == 0
+    result = invoke("export", "--unit", "30790", "--indicator", "DLG_HELD")
+    rows = list(csv.reader(io.StringIO(result.stdout)))[1:]
+    assert rows == [
+        ["30790", "Xã Kiên Bình", "2019S1", "DLG_HELD", "2"],
+        ["30790", "Xã Hòa Điền", "2025S2", "DLG_HELD", "4"],
+    ]
+    out = tmp_path / "out.xlsx"
+    assert invoke("export", "--format", "xlsx", "--output", str(out)).exit_code == 0
+    sheet = load_workbook(out).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == ("unit_code", "unit_name", "period", "indicator", "value") or list(values[0]) == [
+        "unit_code", "unit_name", "period", "indicator", "value"
+    ]
+    assert len(values) == 4
+
+
+def test_database_not_initialised_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("QCDC_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    get_settings.cache_clear()
+    try:
+        result = invoke("export")
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1 and "qcdc init" in result.output
