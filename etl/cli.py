@@ -111,19 +111,31 @@ def _print_file(file: FileReport, dry_run: bool) -> None:
 def load_command(
     files: Annotated[
         list[Path],
-        typer.Argument(help="Tệp .xlsx hoặc .csv (dạng dài, bảng tổng hợp huyện/tỉnh, biểu mẫu xã, DHIS2).",
-                       exists=True, dir_okay=False, readable=True),
+        typer.Argument(
+            help="Tệp .xlsx hoặc .csv (dạng dài, bảng tổng hợp huyện/tỉnh, biểu mẫu xã, DHIS2).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
     ],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Kiểm tra và báo sẽ thay đổi gì, không ghi.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Kiểm tra và báo sẽ thay đổi gì, không ghi.")
+    ] = False,
     area: Annotated[
         str | None,
-        typer.Option("--area", help="Mã tỉnh hoặc huyện (ví dụ 902) để tìm tên đơn vị trùng nhau trong địa bàn đó."),
+        typer.Option(
+            "--area", help="Mã tỉnh hoặc huyện (ví dụ 902) để tìm tên đơn vị trùng nhau trong địa bàn đó."
+        ),
     ] = None,
-    user: Annotated[str | None, typer.Option("--user", help="Người nạp, ghi vào nhật ký (mặc định: QCDC_USER).")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Người nạp, ghi vào nhật ký (mặc định: QCDC_USER).")
+    ] = None,
 ) -> None:
     """Nạp số liệu từ tệp. Tệp có lỗi không ghi gì và liệt kê mọi lỗi dạng tệp:trang:dòng:cột: thông báo."""
     try:
-        report = load(_engine(), [Source.from_path(p) for p in files], area_code=area, dry_run=dry_run, user=user)
+        report = load(
+            _engine(), [Source.from_path(p) for p in files], area_code=area, dry_run=dry_run, user=user
+        )
     except UnknownUnit as exc:  # --area names no province or district: a usage error
         raise _fail(exc, 2) from exc
     except QcdcError as exc:
@@ -156,12 +168,15 @@ def demo() -> None:
 
 @app.command()
 def export(
-    period: Annotated[str | None, typer.Option("--period", help="Kỳ báo cáo, ví dụ 2019S1, 2019S2, 2019.")] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="Kỳ báo cáo, ví dụ 2019S1, 2019S2, 2019.")
+    ] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị cấp xã (GSO), ví dụ 30790.")] = None,
     indicator: Annotated[str | None, typer.Option("--indicator", help="Mã chỉ tiêu, ví dụ DLG_HELD.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv hoặc xlsx.")] = "csv",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Tệp đích (mặc định: CSV ra màn hình).", dir_okay=False)
+        Path | None,
+        typer.Option("--output", "-o", help="Tệp đích (mặc định: CSV ra màn hình).", dir_okay=False),
     ] = None,
 ) -> None:
     """Xuất số liệu dạng dài: unit_code,unit_name,period,indicator,value."""
@@ -190,7 +205,9 @@ def export(
         require_schema(engine)
     except QcdcError as exc:
         raise _fail(exc) from exc
-    where = ExportFilter(period=period_code, unit_code=unit.strip() if unit else None, indicator=indicator_code)
+    where = ExportFilter(
+        period=period_code, unit_code=unit.strip() if unit else None, indicator=indicator_code
+    )
     with engine.connect() as connection:
         rows = iter_long_rows(connection, where)
         if fmt == "xlsx":

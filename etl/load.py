@@ -27,8 +27,18 @@ from etl.readers import read_bytes, read_file
 from etl.readers.base import ReadResult
 from etl.resolve import Observation, ResolveContext, ResolvedTable, find_area_code, resolve_tables
 from etl.settings import Settings, get_settings
-from etl.store import TARGETS, VALUES, BatchInfo, WriteSummary, batches_with_hash, existing_values, plan, write_batch, write_targets
-from etl.text import NumberParseError, parse_number
+from etl.store import (
+    TARGETS,
+    VALUES,
+    BatchInfo,
+    WriteSummary,
+    batches_with_hash,
+    existing_values,
+    plan,
+    write_batch,
+    write_targets,
+)
+from etl.text import NumberParseError, format_number, parse_number
 from etl.units import UnitEntry, UnitIndex
 from etl.validate import DERIVED, check_unit_period
 
@@ -229,7 +239,13 @@ def _check_rules(
             for issue in issues:
                 obs = observed.get(issue.indicator, first)
                 item.report.problems.append(
-                    Problem(f"{unit.name}, {period.code}: {issue.message}", obs.location, "", issue.severity, issue.code)
+                    Problem(
+                        f"{unit.name}, {period.code}: {issue.message}",
+                        obs.location,
+                        "",
+                        issue.severity,
+                        issue.code,
+                    )
                 )
         for table in item.tables:
             for derived in table.derived:
@@ -241,13 +257,12 @@ def _check_rules(
                 if derived.indicator == "CMP_RATE" and float(derived.value).is_integer():
                     tolerance = 0.5  # a rate typed as a whole percent
                 if abs(computed - derived.value) > tolerance:
+                    decimals = 1 if derived.indicator == "CMP_RATE" else 0
                     item.report.problems.append(
                         Problem(
-                            f"'{names[derived.indicator]}' ghi {derived.value:g} nhưng tính lại từ số liệu là "
-                            f"{computed:.1f}; hệ thống luôn tính lại, không lưu số ghi trong tệp.".replace(".", ",", 1)
-                            if derived.indicator == "CMP_RATE"
-                            else f"'{names[derived.indicator]}' ghi {derived.value:g} nhưng tính lại từ số liệu là "
-                            f"{computed:g}; hệ thống luôn tính lại, không lưu số ghi trong tệp.",
+                            f"'{names[derived.indicator]}' ghi {format_number(derived.value, decimals)} nhưng tính "
+                            f"lại từ số liệu là {format_number(computed, decimals)}; hệ thống luôn tính lại, không "
+                            "lưu số ghi trong tệp.",
                             derived.location,
                             f"{derived.value:g}",
                             Severity.WARNING,

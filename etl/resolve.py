@@ -98,7 +98,9 @@ def find_area_code(units: UnitIndex, code: str, catalog_hint: str | None = None)
     return None
 
 
-def _problem(message: str, location: Location | None, value: object = "", code: str = "", warning: bool = False) -> Problem:
+def _problem(
+    message: str, location: Location | None, value: object = "", code: str = "", warning: bool = False
+) -> Problem:
     return Problem(
         message=message,
         location=location or Location(),
@@ -273,8 +275,8 @@ class _TableResolver:
                 code="unknown_unit",
             )
         if len(candidates) > 1:
-            listed = "; ".join(units.describe(u) for u in candidates[:8])
-            more = f" và {len(candidates) - 8} đơn vị khác" if len(candidates) > 8 else ""
+            listed = "; ".join(units.describe(u) for u in candidates[:20])
+            more = f" và {len(candidates) - 20} đơn vị khác" if len(candidates) > 20 else ""
             return _problem(
                 f"Tên '{name}' trùng với {len(candidates)} đơn vị: {listed}{more}. Ghi mã đơn vị, ghi huyện/tỉnh "
                 "ở tiêu đề (ví dụ 'UBND HUYỆN KIÊN LƯƠNG') hoặc dùng --area MÃ.",
@@ -337,26 +339,32 @@ class _TableResolver:
                 self.out.derived.append(ReportedDerived(unit.id, period, code, value, record.location))
                 continue
             if self.out.is_targets:
-                self.out.observations.append(Observation(unit.id, period, code, value, record.location, record.note))
+                self.out.observations.append(
+                    Observation(unit.id, period, code, value, record.location, record.note)
+                )
                 continue
             criteria = None
             if code == "NTM_CRITERIA_MET":
                 try:
                     criteria = criteria_set_for(period.end(self.ctx.convention))
                 except NoCriteriaSet as exc:
-                    self.out.problems.append(_problem(str(exc), record.location, record.value, code="no_criteria_set"))
+                    self.out.problems.append(
+                        _problem(str(exc), record.location, record.value, code="no_criteria_set")
+                    )
                     continue
-            for issue in check_value(
+            issues = check_value(
                 definition,
                 value,
                 period=period,
                 unit_is_commune=unit.is_commune,
                 unit_label=unit.name,
                 criteria_size=criteria.size if criteria else None,
-            ):
-                self.out.problems.append(
-                    _problem(issue.message, record.location, record.value, code=issue.code)
+            )
+            if issues:  # a value that breaks its own rules is not checked against the others
+                self.out.problems.extend(
+                    _problem(issue.message, record.location, record.value, code=issue.code) for issue in issues
                 )
+                continue
             self.out.observations.append(
                 Observation(
                     unit.id,

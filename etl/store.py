@@ -102,13 +102,13 @@ def existing_values(
 
 def plan(connection: Connection, observations: Iterable[Observation], *, table=VALUES) -> Plan:
     """What writing ``observations`` would change, compared with the stored figures."""
-    by_period: dict[str, list[Observation]] = defaultdict(list)
-    for obs in observations:
-        by_period[obs.period.code].append(obs)
+    by_period: dict[str, dict[tuple[int, str], Observation]] = defaultdict(dict)
+    for obs in observations:  # the same cell twice (a duplicate the loader warned about): last wins
+        by_period[obs.period.code][(obs.unit_id, obs.indicator)] = obs
     result = Plan()
-    for period_code, items in by_period.items():
-        stored = existing_values(connection, table, period_code, (o.unit_id for o in items))
-        for obs in items:
+    for period_code, cells in by_period.items():
+        stored = existing_values(connection, table, period_code, (unit_id for unit_id, _ in cells))
+        for obs in cells.values():
             current = stored.get((obs.unit_id, obs.indicator))
             note = obs.note
             if current is None:
@@ -208,7 +208,10 @@ def write_batch(connection: Connection, observations: Sequence[Observation], inf
         for chunk in _chunks(changes.updates):
             connection.execute(
                 statement,
-                [{"b_id": c.value_id, "b_value": c.new, "b_note": c.note, "b_set": c.criteria_set} for c in chunk],
+                [
+                    {"b_id": c.value_id, "b_value": c.new, "b_note": c.note, "b_set": c.criteria_set}
+                    for c in chunk
+                ],
             )
     audit_rows = changes.inserts + changes.updates
     for chunk in _chunks(audit_rows):
@@ -247,7 +250,9 @@ def finish_batch(connection: Connection, batch_id: int, inserted: int, updated: 
     )
 
 
-def write_targets(connection: Connection, observations: Sequence[Observation], info: BatchInfo) -> WriteSummary:
+def write_targets(
+    connection: Connection, observations: Sequence[Observation], info: BatchInfo
+) -> WriteSummary:
     """Upsert a committee's targets (same no-op rule as figures; no per-value audit)."""
     bump_data_version(connection)
     changes = plan(connection, observations, table=TARGETS)

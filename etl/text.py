@@ -188,6 +188,14 @@ def parse_number(raw: object) -> float | None:
     return value
 
 
+def format_number(value: float, decimals: int = 0, locale: str = "vi") -> str:
+    """A number the way Vietnamese documents print it: 1.050 and 75,3 (Babel, CLDR data)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=locale)
+
+
 # ---------------------------------------------------------------------------------------------
 # New-rural-area level
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from etl.errors import Severity
 from etl.indicators import IndicatorDef
 from etl.periods import Period
-from etl.text import NTM_LEVEL_LABELS_VI
+from etl.text import NTM_LEVEL_LABELS_VI, format_number
 
 # A commune reports tens or hundreds of items a half-year; a count above this is a typing error.
 MAX_COUNT = 100_000
@@ -78,7 +78,9 @@ def check_value(
         issues.append(
             RuleIssue(
                 code,
-                f"'{indicator.name_vi}' = {value:,.0f} vượt quá {MAX_COUNT:,} — có thể gõ nhầm.".replace(",", "."),
+                f"'{indicator.name_vi}' = {value:,.0f} vượt quá {MAX_COUNT:,} — có thể gõ nhầm.".replace(
+                    ",", "."
+                ),
                 code="too_large",
             )
         )
@@ -111,7 +113,7 @@ def check_value(
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".")
+    return format_number(value)
 
 
 def check_unit_period(
@@ -154,7 +156,8 @@ def check_unit_period(
             issues.append(
                 RuleIssue(
                     "NTM_LEVEL",
-                    f"Mức '{NTM_LEVEL_LABELS_VI.get(int(level), level)}' cần có năm đạt chuẩn nông thôn mới (NTM_YEAR).",
+                    f"Mức '{NTM_LEVEL_LABELS_VI.get(int(level), level)}' cần có năm đạt chuẩn nông thôn mới "
+                    "(NTM_YEAR).",
                     code="level_needs_year",
                 )
             )
@@ -194,7 +197,12 @@ def check_unit_period(
             )
         prev_pending = pending(previous)
         carry = values.get("CMP_CARRY")
-        if prev_pending is not None and carry is not None and carry != prev_pending and "CMP_CARRY" in changed:
+        if (
+            prev_pending is not None
+            and carry is not None
+            and carry != prev_pending
+            and "CMP_CARRY" in changed
+        ):
             issues.append(
                 RuleIssue(
                     "CMP_CARRY",

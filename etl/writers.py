@@ -34,6 +34,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from etl.catalog import NoCriteriaSet, criteria_set_for
 from etl.indicators import IndicatorDef, indicator_catalog
 from etl.periods import Period
 from etl.text import NTM_LEVEL_LABELS_VI
@@ -88,10 +89,6 @@ GROUP_SHORT_NAMES = {
     "V": "Dân vận, giám sát",
     "VI": "Nông thôn mới",
 }
-
-# The new-rural-area criteria set 2026–2030 (Decision 51/2025/QĐ-TTg, 10 criteria) is in force
-# from 15/2/2026; before that the 2016–2020 and 2021–2025 sets have 19 criteria each.
-NTM_SET_2026_FROM = date(2026, 2, 15)
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FONT = "Times New Roman"
@@ -158,9 +155,12 @@ def cmp_rate(resolved: object, competent: object) -> float | None:
 
 
 def ntm_criteria_max(period: Period) -> int:
-    """Size of the new-rural-area criteria set in force at the end of ``period``: 19, or 10 from
-    15/2/2026 (so 2026S1 and later use the 2026–2030 set)."""
-    return 10 if period.end() >= NTM_SET_2026_FROM else 19
+    """Size of the new-rural-area criteria set in force at the end of ``period``
+    (:func:`etl.catalog.criteria_set_for`): 19, or 10 from 15/2/2026, so 2026S1 on uses 10."""
+    try:
+        return criteria_set_for(period.end()).size
+    except NoCriteriaSet:  # before 2016: no set in the catalog; 19 is the widest bound
+        return 19
 
 
 def place_date_line(place: str, day: date) -> str:
@@ -371,6 +371,28 @@ def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, value: object, fmt
         ws.merge_range(r1, c1, r2, c2, text, fmt)
 
 
+# Characters of Times New Roman 11 pt per unit of column width: ordinary text, bold capitals.
+_CHARS_PER_UNIT = 1.3
+_CAPS_PER_UNIT = 1.0
+
+
+def _lines(text: str, width: float, per_unit: float = _CHARS_PER_UNIT) -> int:
+    return max(1, math.ceil(len(text) / (max(width, 1) * per_unit))) if text else 1
+
+
+def _wrapped_height(text: str, width: float) -> float:
+    """Row height (points) for wrapped text in merged cells, which spreadsheets do not auto-fit."""
+    return 15.0 * _lines(text, width) + 2
+
+
+def _fit_row(ws: Worksheet, row: int, *cells: tuple[str, float, float]) -> None:
+    """Give a row the height its longest wrapped cell needs, when that is more than one line
+    (not every spreadsheet auto-fits wrapped rows when it opens a file)."""
+    lines = max(_lines(text, width, per_unit) for text, width, per_unit in cells)
+    if lines > 1:
+        ws.set_row(row, 15.0 * lines + 2)
+
+
 def _value_format(ind: IndicatorDef | None) -> str:
     if ind is None:
         return "General"
@@ -469,6 +491,10 @@ def _unit_value(sheet: DistrictSheet, unit_code: str, code: str) -> int | float 
 def _summable(ind: IndicatorDef | None) -> bool:
     """Flows and stocks add up over units; rates, levels, years and NTM figures do not."""
     return ind is not None and ind.kind in ("count", "stock") and not ind.communes_only
+
+
+def _column_width(sheet: DistrictSheet, code: str) -> int:
+    return max(11, len(code) + 2) if sheet.header == "code" else 11
 
 
 def _write_district(wb: Workbook, sheet: DistrictSheet) -> None:
@@ -575,8 +601,10 @@ def _write_district(wb: Workbook, sheet: DistrictSheet) -> None:
     last_table_row = row
     row += 2  # blank row
 
+    table_width = 5 + 22 + (10 if sheet.include_code else 0) + sum(_column_width(sheet, c) for c in codes)
     for note in sheet.notes:
         _merge(ws, row, 0, row, last, neutralise(note), note_fmt)
+        ws.set_row(row, _wrapped_height(note, table_width))
         row += 1
     if sheet.notes:
         row += 1
@@ -600,8 +628,7 @@ def _write_district(wb: Workbook, sheet: DistrictSheet) -> None:
     if sheet.include_code:
         ws.set_column(2, 2, 10)
     for i, code in enumerate(codes):
-        width = max(11, len(code) + 2) if sheet.header == "code" else 11
-        ws.set_column(nfix + i, nfix + i, width)
+        ws.set_column(nfix + i, nfix + i, _column_width(sheet, code))
     ws.freeze_panes(first_unit_row, nfix)
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -653,6 +680,7 @@ def _signature_block(
 # Commune form: one unit and period, one row per indicator
 # ------------------------------------------------------------------------------------------------
 
+_FORM_WIDTHS = (6, 56, 12, 13, 28)
 NTM_LEVEL_WORDS = tuple(NTM_LEVEL_LABELS_VI[i] for i in sorted(NTM_LEVEL_LABELS_VI))
 _BLANK = "……………"
 
@@ -745,7 +773,9 @@ def write_commune_form(
             current_section = section
             stt = 0
             ws.write_blank(row, 0, None, section_fmt)
-            ws.write_string(row, 1, f"{section}. {ind.section_vi}" if ind else "", section_fmt)
+            heading = f"{section}. {ind.section_vi}" if ind else ""
+            ws.write_string(row, 1, heading, section_fmt)
+            _fit_row(ws, row, (heading, _FORM_WIDTHS[1], _CAPS_PER_UNIT))
             for col in (2, 3, 4):
                 ws.write_blank(row, col, None, section_fmt)
             row += 1
@@ -764,6 +794,12 @@ def write_commune_form(
             ws.write_string(row, 3, neutralise(value), value_fmt)
         else:
             ws.write_blank(row, 3, None, value_fmt)
+        _fit_row(
+            ws,
+            row,
+            (ind.name_vi if ind else code, _FORM_WIDTHS[1], _CHARS_PER_UNIT),
+            (notes.get(code) or "", _FORM_WIDTHS[4], _CHARS_PER_UNIT),
+        )
         if notes.get(code):
             ws.write_string(row, 4, neutralise(notes[code]), note_fmt)
         else:
@@ -774,6 +810,7 @@ def write_commune_form(
 
     for line in footnotes:
         _merge(ws, row, 0, row, last, neutralise(line), st(italic=True, text_wrap=True, valign="top"))
+        ws.set_row(row, _wrapped_height(line, sum(_FORM_WIDTHS)))
         row += 1
     if footnotes:
         row += 1
@@ -791,7 +828,7 @@ def write_commune_form(
         unlocked=True,
     )
 
-    for col, width in enumerate((6, 56, 12, 13, 28)):
+    for col, width in enumerate(_FORM_WIDTHS):
         ws.set_column(col, col, width)
     ws.freeze_panes(header_row + 1, 0)
     ws.set_portrait()

@@ -50,6 +50,9 @@ class RawRecord:
     note: str | None = None
     unit_location: Location | None = None
     period_location: Location | None = None
+    # The district a row sits under in a province sheet: a "Huyện …" group row above it, or a
+    # "Huyện" column. Helps tell apart communes of the same name in different districts.
+    area: AreaHint | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,8 @@ _ALIASES: dict[Role, tuple[str, ...]] = {
         "ma hanh chinh",
         "ma xa phuong",
         "ma xa phuong thi tran",
+        "don vi ma",
+        "don vi ma so",
         "code",
         "orgunit",
         "org unit",
@@ -74,6 +76,9 @@ _ALIASES: dict[Role, tuple[str, ...]] = {
         "ten don vi hanh chinh",
         "don vi bao cao",
         "ten don vi bao cao",
+        "ten",
+        "don vi ten",
+        "don vi ten don vi",
     ),
     Role.AREA: (
         "huyen",
@@ -110,7 +115,14 @@ _ALIASES: dict[Role, tuple[str, ...]] = {
         "ket qua thuc hien",
         "so luong",
     ),
-    Role.TARGET: ("target", "chi tieu ke hoach", "muc tieu", "ke hoach", "chi tieu giao", "chi tieu phan dau"),
+    Role.TARGET: (
+        "target",
+        "chi tieu ke hoach",
+        "muc tieu",
+        "ke hoach",
+        "chi tieu giao",
+        "chi tieu phan dau",
+    ),
     Role.NOTE: ("note", "notes", "ghi chu", "comment"),
     Role.STT: ("stt", "tt", "so tt", "so thu tu", "thu tu", "no", "n o", "nr"),
     Role.UOM: ("don vi tinh", "dvt", "dv tinh", "unit of measure", "uom"),
@@ -137,6 +149,10 @@ def role_key(text: str) -> str:
     return loose_key(stripped)
 
 
+_UNIT_WORDS = {"xa", "phuong", "thi", "tran", "dac", "khu", "don", "vi", "dia"}
+_AREA_WORDS = {"huyen", "quan", "thi", "xa", "thanh", "pho", "tinh", "cap", "don", "vi"}
+
+
 @lru_cache(maxsize=4096)
 def role_of(text: str) -> Role | None:
     """The role a header cell names, or ``None``."""
@@ -144,15 +160,39 @@ def role_of(text: str) -> Role | None:
         return None
     if text.strip() in {"#", "№"}:
         return Role.STT
-    return _ROLE_BY_KEY.get(role_key(text))
+    key = role_key(text)
+    role = _ROLE_BY_KEY.get(key)
+    if role is not None or not key:
+        return role
+    # Spellings of the unit columns beyond the list: "Xã/phường/thị trấn", "Tên phường, xã",
+    # "Mã xã, phường", "Quận/huyện/thị xã".
+    words = key.split(" ")
+    head = words[0]
+    rest = set(words[1:]) if head in ("ten", "ma") else set(words)
+    if rest and rest <= _AREA_WORDS and rest & {"huyen", "quan"}:
+        return Role.AREA if head != "ma" else None
+    if rest and rest <= _UNIT_WORDS and rest & {"xa", "phuong", "tran", "khu"}:
+        return Role.UNIT_CODE if head == "ma" else Role.UNIT_NAME
+    return None
+
+
+_seen_catalog: list[object] = [None]
+
+
+def match_indicator(text: str) -> tuple[str, str] | None:
+    """(code, text that matched) for a header or row label: without a leading enumerator ("1.",
+    "a)", "-") and bracketed notes ("(cuộc)") if that matches, else as written."""
+    if not text:
+        return None
+    catalog = indicator_catalog()
+    if catalog is not _seen_catalog[0]:  # another data folder: forget what the old catalog said
+        _match.cache_clear()
+        _seen_catalog[0] = catalog
+    return _match(text)
 
 
 @lru_cache(maxsize=65536)
-def match_indicator(text: str) -> tuple[str, str] | None:
-    """(code, text that matched) for a header or row label, trying it as written, then without a
-    leading enumerator ("1.", "a)", "-") and without bracketed notes ("(cuộc)")."""
-    if not text:
-        return None
+def _match(text: str) -> tuple[str, str] | None:
     catalog = indicator_catalog()
     candidates = [text]
     bare = _ENUMERATOR.sub("", text, count=1).strip()
@@ -162,20 +202,22 @@ def match_indicator(text: str) -> tuple[str, str] | None:
         unbracketed = nfc(_PARENS.sub(" ", candidate)).rstrip(" :.")
         if unbracketed and unbracketed not in candidates:
             candidates.append(unbracketed)
-    for candidate in candidates:
+    for candidate in reversed(candidates):  # the cleanest text first
         if len(candidate) > 300:
             continue
         code = catalog.match(candidate)
         if code is not None:
+            if "%" in text and catalog.get(code).kind != "rate":
+                return None  # "Số đơn đã giải quyết (%)" is a rate column, not the count
             return code, candidate
     return None
 
 
 def suggestion(text: str) -> str:
-    """" — có phải là: DLG_HELD (…)?" or "" when the catalog has nothing close."""
+    """ " — có phải là: DLG_HELD (…)?" or "" when the catalog has nothing close."""
     try:
         close = indicator_catalog().suggest(text)
-    except Exception:  # noqa: BLE001 - a suggestion is optional
+    except Exception:
         return ""
     return f" Có phải là: {'; '.join(close)}?" if close else ""
 
@@ -227,6 +269,10 @@ def classify_columns(lower: list[str], upper: list[str] | None) -> list[Column]:
             above = classify_cell(up)
             if above is not None and (not low or above[0] is Role.MEASURE):
                 found = above
+        if found is None and low and up and up != low:
+            role = role_of(f"{up} {low}")
+            if role is not None:
+                found = (role, None, f"{up} {low}")
         if found is None and low and up and up != low:
             both = match_indicator(f"{up} {low}")
             if both is not None:

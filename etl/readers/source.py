@@ -10,6 +10,7 @@ with a Vietnamese message that says what to do.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -74,7 +75,8 @@ class Sheet:
 
 def sniff_kind(data: bytes, extension: str, file: str) -> str:
     """'xlsx' or 'csv' for bytes that a reader can try; raises :class:`UnreadableFile` otherwise."""
-    if not data.strip(b" \t\r\n\x00"):
+    content = data[3:] if data.startswith(UTF8_BOM) else data[2:] if data.startswith(UTF16_BOMS) else data
+    if not content.strip(b" \t\r\n\x00"):
         raise UnreadableFile(file, "tệp rỗng, không có dữ liệu. Hãy kiểm tra lại tệp đã chọn.")
     head = data[:8]
     if extension in XLSX_EXTENSIONS or extension == ".xls":
@@ -196,8 +198,9 @@ def _is_plausible_cp1258(data: bytes) -> bool:
     return True
 
 
-def detect_encoding(data: bytes, file: str) -> tuple[str, int]:
-    """(codec, number of BOM bytes to skip) for CSV bytes, or :class:`UnreadableFile`."""
+def detect_encoding(data: bytes, file: str) -> str:
+    """The codec of CSV bytes: UTF-8 with BOM, UTF-16 with BOM, UTF-8, then Windows-1258 when the
+    text is plausible Vietnamese; otherwise :class:`UnreadableFile`."""
     if data.startswith(UTF8_BOM):
         if not _is_utf8(data[3:]):
             raise UnreadableFile(
@@ -205,7 +208,7 @@ def detect_encoding(data: bytes, file: str) -> tuple[str, int]:
                 "tệp CSV ghi là UTF-8 (có BOM) nhưng có byte không hợp lệ, có thể tệp bị hỏng. "
                 "Hãy mở bằng Excel và lưu lại dạng 'CSV UTF-8'.",
             )
-        return "utf-8-sig", 3
+        return "utf-8-sig"
     if data.startswith(UTF16_BOMS):
         codec = "utf-16"
         try:
@@ -214,7 +217,7 @@ def detect_encoding(data: bytes, file: str) -> tuple[str, int]:
             raise UnreadableFile(
                 file, "tệp văn bản Unicode (UTF-16) bị hỏng. Hãy mở bằng Excel và lưu lại dạng 'CSV UTF-8'."
             ) from None
-        return codec, 2
+        return codec
     if b"\x00" in data[:65536]:
         raise UnreadableFile(
             file,
@@ -222,13 +225,14 @@ def detect_encoding(data: bytes, file: str) -> tuple[str, int]:
             "và lưu lại dạng 'CSV UTF-8'.",
         )
     if _is_utf8(data):
-        if _CONTROL.search(data[:65536].decode("utf-8", "ignore")):
+        sample = data[:65536].decode("utf-8", "ignore")
+        if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):  # a stray one is not binary
             raise UnreadableFile(
                 file, "tệp không phải văn bản CSV (có ký tự điều khiển). Hãy lưu lại dạng 'CSV UTF-8'."
             )
-        return "utf-8", 0
+        return "utf-8"
     if _is_plausible_cp1258(data):
-        return "cp1258", 0
+        return "cp1258"
     raise UnreadableFile(
         file,
         "không đọc được chữ trong tệp CSV: tệp không phải mã UTF-8 cũng không phải Windows-1258 (có thể "
@@ -259,7 +263,7 @@ def detect_delimiter(sample: str) -> str:
 
 
 def csv_sheet(data: bytes, file: str) -> Sheet:
-    codec, _bom = detect_encoding(data, file)
+    codec = detect_encoding(data, file)
     # The first 64 KB decide the delimiter (a character cut at the end is ignored).
     head = data[:65536]
     if codec == "utf-16":
@@ -275,7 +279,7 @@ def _csv_rows(data: bytes, codec: str, delimiter: str, sheet: Sheet) -> Iterator
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="", errors="strict")
     number = 0
     try:
-        for number, row in enumerate(csv.reader(stream, delimiter=delimiter), start=1):  # noqa: B007
+        for number, row in enumerate(csv.reader(stream, delimiter=delimiter), start=1):
             yield number, row
     except (csv.Error, UnicodeDecodeError) as exc:
         raise UnreadableFile(
@@ -307,7 +311,7 @@ def workbook_sheets(data: bytes, file: str) -> list[Sheet]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
         sizes = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/"))
-    except Exception:  # noqa: BLE001 - any failure here means a broken zip
+    except Exception:
         raise UnreadableFile(file, _corrupt_message()) from None
     if "[Content_Types].xml" not in names:
         raise UnreadableFile(
@@ -327,7 +331,7 @@ def workbook_sheets(data: bytes, file: str) -> list[Sheet]:
             warnings.simplefilter("ignore")
             reader = ExcelReader(io.BytesIO(data), read_only=False, data_only=True, keep_links=False)
             reader.read()
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors for broken files
+    except Exception:
         raise UnreadableFile(file, _corrupt_message()) from None
     workbook = reader.wb
     parts: dict[str, str] = {}
@@ -335,7 +339,7 @@ def workbook_sheets(data: bytes, file: str) -> list[Sheet]:
         for sheet_def, rel in reader.parser.find_sheets():
             if rel is not None:
                 parts[sheet_def.name] = rel.target
-    except Exception:  # noqa: BLE001 - only used to find formulas; without it we skip that check
+    except Exception:
         parts = {}
     sheets = []
     for ws in workbook.worksheets:
@@ -430,7 +434,7 @@ def _formula_cells_without_value(archive: zipfile.ZipFile, part: str) -> frozens
 
     try:
         xml = archive.read(part.lstrip("/"))
-    except Exception:  # noqa: BLE001 - a missing part only disables this check
+    except Exception:
         return frozenset()
     if not _FORMULA_TAG.search(xml):
         return frozenset()
@@ -445,18 +449,14 @@ def _formula_cells_without_value(archive: zipfile.ZipFile, part: str) -> frozens
                 local = child.tag.rsplit("}", 1)[-1]
                 if local == "f":
                     has_formula = True
-                elif local == "v" and child.text:
-                    has_value = True
-                elif local == "is":
+                elif (local == "v" and child.text) or local == "is":
                     has_value = True
             if has_formula and not has_value:
                 ref = element.get("r")
                 if ref:
-                    try:
+                    with contextlib.suppress(ValueError, TypeError):
                         found.add(coordinate_to_tuple(ref))
-                    except (ValueError, TypeError):
-                        pass
             element.clear()
-    except Exception:  # noqa: BLE001 - the workbook already opened; a parse slip disables the check
+    except Exception:
         return frozenset(found)
     return frozenset(found)

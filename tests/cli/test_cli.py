@@ -66,10 +66,12 @@ def test_load_then_reload_then_export(cli_env, tmp_path):
 
 
 def test_invalid_file_exits_1_and_lists_problems_as_file_sheet_row_column(cli_env, tmp_path):
-    path = write_csv(tmp_path, "bad.csv", "30790,,2019S1,DLG_HELD,-3\n30790,,2019S1,DLG_OPINIONS,x\n")
+    path = write_csv(tmp_path, "bad.csv", "30790,,2019S1,DLG_HELD,-3\n30790,,2019S1,DLG_OPINIONS,abc\n")
     result = invoke("load", str(path))
     assert result.exit_code == 1
-    assert "bad.csv:-:2:value: 'Số cuộc đối thoại giữa chính quyền với Nhân dân' không được âm." in result.output
+    assert (
+        "bad.csv:-:2:value: 'Số cuộc đối thoại giữa chính quyền với Nhân dân' không được âm." in result.output
+    )
     assert "bad.csv:-:3:value:" in result.output
     assert "KHÔNG ghi dữ liệu nào" in result.output
 
@@ -95,7 +97,9 @@ def test_export_xlsx_and_filters(cli_env, tmp_path):
     from openpyxl import load_workbook
 
     path = write_csv(
-        tmp_path, "kl.csv", "30790,,2019S1,DLG_HELD,2\n30790,,2025S2,DLG_HELD,4\n30787,,2019S1,DLG_OPINIONS,7\n"
+        tmp_path,
+        "kl.csv",
+        "30790,,2019S1,DLG_HELD,2\n30790,,2025S2,DLG_HELD,4\n30787,,2019S1,DLG_OPINIONS,7\n",
     )
     assert invoke("load", str(path)).exit_code == 0
     result = invoke("export", "--unit", "30790", "--indicator", "DLG_HELD")
@@ -109,7 +113,11 @@ def test_export_xlsx_and_filters(cli_env, tmp_path):
     sheet = load_workbook(out).active
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     assert values[0] == ("unit_code", "unit_name", "period", "indicator", "value") or list(values[0]) == [
-        "unit_code", "unit_name", "period", "indicator", "value"
+        "unit_code",
+        "unit_name",
+        "period",
+        "indicator",
+        "value",
     ]
     assert len(values) == 4
 

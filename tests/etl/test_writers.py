@@ -129,7 +129,13 @@ def test_long_csv_neutralises_formula_text_but_not_negative_numbers(tmp_path):
 def test_long_csv_accepts_dicts_dataclasses_streams_and_a_target_header():
     header = ("unit_code", "unit_name", "period", "indicator", "target")
     rows = [
-        {"unit_code": "30790", "unit_name": "Xã Kiên Bình", "period": "2019", "indicator": "NTM_LEVEL", "target": 1},
+        {
+            "unit_code": "30790",
+            "unit_name": "Xã Kiên Bình",
+            "period": "2019",
+            "indicator": "NTM_LEVEL",
+            "target": 1,
+        },
         LongRow("30809", "Xã Bình Trị", "2019", "NTM_LEVEL", 1.0),
     ]
     text = io.StringIO()
@@ -152,7 +158,7 @@ def test_long_csv_refuses_a_short_row(tmp_path):
 def test_long_xlsx_layout(tmp_path):
     path = tmp_path / "long.xlsx"
     rows = [
-        ("30787", "=HYPERLINK(\"x\")", "2019S1", "DLG_HELD", 12.0, "@note"),
+        ("30787", '=HYPERLINK("x")', "2019S1", "DLG_HELD", 12.0, "@note"),
         ("30790", "Xã Kiên Bình", "2019S1", "CMP_NEW", -3),
         ("30790", "Xã Kiên Bình", "2019S1", "CMP_RATE", 85.7),
         ("30790", "Xã Kiên Bình", "2019S1", "DLG_ANSWERED", None),
@@ -162,7 +168,7 @@ def test_long_xlsx_layout(tmp_path):
     assert [c.value for c in ws[1]] == ["unit_code", "unit_name", "period", "indicator", "value", "note"]
     assert all(c.font.b for c in ws[1])
     assert ws.freeze_panes == "A2"
-    assert ws.cell(2, 2).value == "'=HYPERLINK(\"x\")"
+    assert ws.cell(2, 2).value == '\'=HYPERLINK("x")'
     assert ws.cell(2, 6).value == "'@note"
     assert ws.cell(2, 5).value == 12 and isinstance(ws.cell(2, 5).value, int)
     assert ws.cell(3, 5).value == -3 and ws.cell(3, 5).data_type == "n"
@@ -364,7 +370,13 @@ def _form(tmp_path, **kwargs):
         "unit_name": "Xã Hòn Nghệ",
         "area_line": "tỉnh An Giang",
         "period": Period(2026, 1),
-        "values": {"DLG_HELD": 2.0, "DLG_OPINIONS": 0, "NTM_LEVEL": 2, "NTM_CRITERIA_MET": 8, "NTM_YEAR": 2018},
+        "values": {
+            "DLG_HELD": 2.0,
+            "DLG_OPINIONS": 0,
+            "NTM_LEVEL": 2,
+            "NTM_CRITERIA_MET": 8,
+            "NTM_YEAR": 2018,
+        },
         "notes": {"DLG_HELD": "=cmd|' /C calc'!A0", "NTM_LEVEL": "Nâng cao từ 2022"},
         "place_date": "Hòn Nghệ, ngày 15 tháng 7 năm 2026",
     }
@@ -391,7 +403,13 @@ def test_commune_form_heading_lines(tmp_path):
     _find(ws, "Kỳ báo cáo: 6 tháng đầu năm 2026")
     _find(ws, "Đơn vị: Xã Hòn Nghệ, tỉnh An Giang")
     row, _ = _find(ws, "STT")
-    assert [ws.cell(row, c).value for c in range(1, 6)] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"]
+    assert [ws.cell(row, c).value for c in range(1, 6)] == [
+        "STT",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Số liệu",
+        "Ghi chú",
+    ]
     assert ws.freeze_panes == f"A{row + 1}"
 
 
@@ -460,9 +478,11 @@ def test_commune_form_validation_and_protection(tmp_path):
 
 
 def test_commune_form_blank_template(tmp_path):
-    ws = _form(tmp_path, unit_name=None, area_line=None, period=None, values=None, notes=None, place_date=None)
+    ws = _form(
+        tmp_path, unit_name=None, area_line=None, period=None, values=None, notes=None, place_date=None
+    )
     assert ws["A1"].value.startswith("UBND ……")
-    row, _ = _find(ws, "STT")
+    _find(ws, "STT")
     assert list(_label_rows(ws)) == ENTERED
     assert all(ws.cell(r, 4).value is None for r in _label_rows(ws).values())
     assert any(str(v).startswith("Kỳ báo cáo: 6 tháng") for r in _rows(ws) for v in r if v)
