@@ -88,16 +88,19 @@ MIN_YEAR, MAX_YEAR = 1998, 2100  # Decree 29/1998 started the regulation
 _CODE = re.compile(r"^(\d{4})\s*(?:[-/ ]?\s*([SsHh])\s*([12]))?$")
 _HALF_WORDS = [
     # loose (diacritic-free, lower-case) phrases → half
-    (re.compile(r"6 thang dau (?:nam )?(\d{4})"), 1),
-    (re.compile(r"sau thang dau (?:nam )?(\d{4})"), 1),
-    (re.compile(r"6 thang cuoi (?:nam )?(\d{4})"), 2),
-    (re.compile(r"sau thang cuoi (?:nam )?(\d{4})"), 2),
-    (re.compile(r"(?:nua dau|nua nam dau) (?:nam )?(\d{4})"), 1),
-    (re.compile(r"(?:nua cuoi|nua nam cuoi) (?:nam )?(\d{4})"), 2),
-    (re.compile(r"(?:ca nam|nam|tong ket nam) (\d{4})"), 0),
+    (re.compile(r"\b(?:6|sau) thang dau (?:nam )?(\d{4})\b"), 1),
+    (re.compile(r"\b(?:6|sau) thang cuoi (?:nam )?(\d{4})\b"), 2),
+    (re.compile(r"\b(?:6|sau) thang (?:nam )?(\d{4})\b"), 1),  # "6 tháng năm 2019": the first half
+    (re.compile(r"\bnua (?:nam )?dau (?:nam )?(\d{4})\b"), 1),
+    (re.compile(r"\bnua (?:nam )?cuoi (?:nam )?(\d{4})\b"), 2),
+    # "năm 2019", but not "Việt Nam 2019", "tháng 6 năm 2019" (a date) or "9 tháng năm 2019"
+    (re.compile(r"(?<!\bviet )(?<!\bthang )(?<!\bthang \d )(?<!\bthang \d\d )\bnam (\d{4})\b"), 0),
 ]
 _EMBEDDED_CODE = re.compile(r"\b(\d{4})\s*[-/]?\s*([SsHh])([12])\b")
-_QUARTER = re.compile(r"\b(?:quy|q)\s*([1-4ivIV]+)\b")
+_HALF_FIRST = re.compile(r"\b([SsHh])([12])\s*[-/]\s*(\d{4})\b")  # H1/2019, S1-2019
+_QUARTER = re.compile(r"\b(?:quy|q)\s*(?:[1-4]|i{1,3}|iv)\b")
+_OTHER_MONTHS = re.compile(r"\b(?!6\b)\d+ thang\b")  # "9 tháng", "16 tháng đầu năm"
+_MONTHS = re.compile(r"\b(?:[1-9]|1[0-2]) thang (?:dau |cuoi )?(?:nam )?\d{4}\b|\bthang (?:[1-9]|1[0-2])\b")
 
 
 def _checked(year: int, half: int, raw: str) -> Period:
@@ -111,7 +114,7 @@ def _checked(year: int, half: int, raw: str) -> Period:
 def parse_period(raw: object) -> Period:
     """Read a period as files write it.
 
-    Accepts ``2019S1``, ``2019-H1``, ``2019 S2``, ``2019``, "6 tháng đầu năm 2019",
+    Accepts ``2019S1``, ``2019-H1``, ``H1/2019``, ``2019 S2``, ``2019``, "6 tháng đầu năm 2019",
     "6 THÁNG CUỐI NĂM 2018", "Kỳ báo cáo: 6 tháng đầu năm 2018", "năm 2019", "cả năm 2019".
     Quarters and months are refused with a message that says which periods we take.
     """
@@ -128,20 +131,27 @@ def parse_period(raw: object) -> Period:
     if match:
         half = int(match.group(3)) if match.group(3) else 0
         return _checked(int(match.group(1)), half, text)
+    hint = "Dùng mã kỳ như 2019S1 (6 tháng đầu năm), 2019S2 (6 tháng cuối năm) hoặc 2019 (cả năm)."
+    loose = loose_key(text)
+    if _QUARTER.search(loose):
+        raise InvalidPeriod(f"Kỳ báo cáo '{text}' là quý; quy chế báo cáo theo 6 tháng và cả năm. {hint}")
     found = find_period(text)
     if found is not None:
         return found
-    hint = "Dùng mã kỳ như 2019S1 (6 tháng đầu năm), 2019S2 (6 tháng cuối năm) hoặc 2019 (cả năm)."
-    if _QUARTER.search(loose_key(text)):
-        raise InvalidPeriod(
-            f"Kỳ báo cáo '{text}' là quý; quy chế báo cáo theo 6 tháng và cả năm. {hint}"
-        )
+    if _MONTHS.search(loose):
+        raise InvalidPeriod(f"Kỳ báo cáo '{text}' tính theo tháng; chỉ nhận 6 tháng và cả năm. {hint}")
     raise InvalidPeriod(f"Không hiểu kỳ báo cáo '{text}'. {hint}")
 
 
 def find_period(text: str) -> Period | None:
-    """Find a period inside a longer line (a report title), or ``None``."""
+    """Find a period inside a longer line (a report title), or ``None``.
+
+    A date line ("Kiên Lương, ngày 15 tháng 6 năm 2019"), a quarter or a count of months other
+    than six is not a period.
+    """
     loose = loose_key(text)
+    if _QUARTER.search(loose) or _OTHER_MONTHS.search(loose):
+        return None
     for pattern, half in _HALF_WORDS:
         match = pattern.search(loose)
         if match:
@@ -149,6 +159,9 @@ def find_period(text: str) -> Period | None:
     match = _EMBEDDED_CODE.search(text)
     if match:
         return _checked(int(match.group(1)), int(match.group(3)), text)
+    match = _HALF_FIRST.search(text)
+    if match:
+        return _checked(int(match.group(3)), int(match.group(2)), text)
     return None
 
 

@@ -24,9 +24,9 @@ from etl.catalog import NoCriteriaSet, catalog_for_period, criteria_set_for
 from etl.errors import InvalidPeriod, Location, Problem, Severity
 from etl.indicators import IndicatorCatalog
 from etl.periods import Convention, Period, parse_period
-from etl.readers.base import FileFormat, RawRecord, SheetTable
+from etl.readers.base import AreaHint, FileFormat, RawRecord, SheetTable
 from etl.text import NumberParseError, nfc, parse_ntm_level, parse_number
-from etl.units import COMMUNE_LEVEL, UnitEntry, UnitIndex, normalise_code
+from etl.units import COMMUNE_LEVEL, NEW2025, PRE2025, UnitEntry, UnitIndex, normalise_code
 from etl.validate import check_value
 
 
@@ -77,6 +77,7 @@ class ResolveContext:
     today: date = field(default_factory=date.today)
     _unit_cache: dict[tuple, UnitEntry | Problem] = field(default_factory=dict)
     _area_cache: dict[tuple[int, str], set[int]] = field(default_factory=dict)
+    _hint_cache: dict[tuple, UnitEntry | None] = field(default_factory=dict)
     _period_cache: dict[object, Period | str] = field(default_factory=dict)
 
     def area_units(self, area: UnitEntry, catalog: str) -> set[int]:
@@ -131,10 +132,10 @@ class _TableResolver:
             return self.title_areas[catalog]
         found: UnitEntry | None = None
         for hint in self.table.areas:
-            candidates = self.ctx.units.find_area(hint.kind, hint.name, catalog, inside=found)
-            if len(candidates) == 1:
-                found = candidates[0]
-            elif not candidates and catalog == self._title_catalog():
+            area = self._find_hint(hint, catalog, inside=found)
+            if area is not None:
+                found = area
+            elif catalog == self._title_catalog():
                 self.out.problems.append(
                     _problem(
                         f"Không tìm thấy {hint.kind} '{hint.name}' trong danh mục đơn vị hành chính; "
@@ -145,6 +146,23 @@ class _TableResolver:
                     )
                 )
         self.title_areas[catalog] = found
+        return found
+
+    def _find_hint(self, hint: AreaHint, catalog: str, inside: UnitEntry | None) -> UnitEntry | None:
+        """The one province or district a hint names; a district gone since 1/7/2025 ("huyện Kiên
+        Lương (cũ)") is taken from the old catalog and reaches today's units through the lineage."""
+        key = (hint.kind, hint.name, catalog, inside.id if inside else None)
+        if key in self.ctx._hint_cache:
+            return self.ctx._hint_cache[key]
+        candidates = self.ctx.units.find_area(hint.kind, hint.name, catalog, inside=inside)
+        if not candidates and catalog == NEW2025:
+            candidates = self.ctx.units.find_area(hint.kind, hint.name, PRE2025)
+            if inside is not None:
+                candidates = [
+                    c for c in candidates if self.ctx.area_units(c, catalog) & self.ctx.area_units(inside, catalog)
+                ]
+        found = candidates[0] if len(candidates) == 1 else None
+        self.ctx._hint_cache[key] = found
         return found
 
     def _title_catalog(self) -> str | None:
@@ -204,6 +222,8 @@ class _TableResolver:
         code = normalise_code(record.unit_code)
         name = nfc(record.unit_name) if record.unit_name else (self.table.unit_name or "")
         area = self.area_for(catalog)
+        if record.area is not None and self.ctx.area is None:
+            area = self._find_hint(record.area, catalog, inside=area) or area
         key = (catalog, code, name, area.id if area else None)
         cached = self.ctx._unit_cache.get(key)
         if cached is None:
@@ -211,9 +231,7 @@ class _TableResolver:
             self.ctx._unit_cache[key] = cached
         if isinstance(cached, Problem):
             location = record.unit_location or self.table.unit_location or record.location
-            self.out.problems.append(
-                Problem(cached.message, location, cached.value, cached.severity, cached.code)
-            )
+            self.out.problems.append(Problem(cached.message, location, cached.value, cached.severity, cached.code))
             return None
         return cached
 
@@ -339,18 +357,14 @@ class _TableResolver:
                 self.out.derived.append(ReportedDerived(unit.id, period, code, value, record.location))
                 continue
             if self.out.is_targets:
-                self.out.observations.append(
-                    Observation(unit.id, period, code, value, record.location, record.note)
-                )
+                self.out.observations.append(Observation(unit.id, period, code, value, record.location, record.note))
                 continue
             criteria = None
             if code == "NTM_CRITERIA_MET":
                 try:
                     criteria = criteria_set_for(period.end(self.ctx.convention))
                 except NoCriteriaSet as exc:
-                    self.out.problems.append(
-                        _problem(str(exc), record.location, record.value, code="no_criteria_set")
-                    )
+                    self.out.problems.append(_problem(str(exc), record.location, record.value, code="no_criteria_set"))
                     continue
             issues = check_value(
                 definition,

@@ -69,22 +69,25 @@ def test_not_periods(text) -> None:
 
 # Known gaps of find_period/parse_period (the readers work around them in etl.readers.context.title_period).
 # strict: these start to fail once etl/periods.py is fixed, as a reminder to drop the marker.
-KNOWN_GAPS = [
-    ("Kiên Lương, ngày 15 tháng 6 năm 2019", None),  # a date line read as the year 2019
-    ("6 tháng năm 2019", Period(2019, 1)),  # read as the year; offices mean the first half
-    ("9 tháng năm 2019", None),  # nine months read as the year
-    ("Quý II năm 2019", None),  # the quarter check runs only when nothing else matched
-    ("H1/2019", Period(2019, 1)),  # not recognised
+PERIOD_LINES = [
+    ("Kiên Lương, ngày 15 tháng 6 năm 2019", None),  # a date line, not the year 2019
+    ("6 tháng năm 2019", Period(2019, 1)),  # offices mean the first half
+    ("9 tháng năm 2019", None),  # nine months is not a period we take
+    ("16 tháng đầu năm 2019", None),
+    ("Quý II năm 2019", None),  # a quarter, even with a year
+    ("Việt Nam 2019", None),
+    ("H1/2019", Period(2019, 1)),
+    ("S2-2019", Period(2019, 2)),
+    ("BÁO CÁO TỔNG KẾT NĂM 2019", Period(2019, 0)),
+    ("Kỳ báo cáo: 6 tháng đầu năm 2018", Period(2018, 1)),
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="find_period gap, reported to the owner of etl/periods.py")
-@pytest.mark.parametrize(("text", "expected"), KNOWN_GAPS)
-def test_find_period_known_gaps(text: str, expected: Period | None) -> None:
+@pytest.mark.parametrize(("text", "expected"), PERIOD_LINES)
+def test_find_period_in_title_and_date_lines(text: str, expected: Period | None) -> None:
     assert find_period(text) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="parse_period reads 'Quý II năm 2019' as the year 2019")
 def test_quarter_with_year_is_refused() -> None:
     with pytest.raises(InvalidPeriod):
         parse_period("Quý II năm 2019")
