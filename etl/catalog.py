@@ -528,8 +528,7 @@ _LEGACY_COLUMNS = (
     "wardCode, ward, wardType, wardLat, wardLon, wardKey"
 )
 _NEW_COLUMNS = (
-    "provinceCode, province, provinceLat, provinceLon, provinceKey, "
-    "wardCode, ward, wardType, wardLat, wardLon, wardKey"
+    "provinceCode, province, provinceLat, provinceLon, provinceKey, wardCode, ward, wardType, wardLat, wardLon, wardKey"
 )
 
 
@@ -661,9 +660,7 @@ def _bulk_update(connection: Connection, table: Table, key: str, rows: list[dict
         return
     columns = [c for c in rows[0] if c != key]
     statement = (
-        update(table)
-        .where(table.c[key] == bindparam(f"b_{key}"))
-        .values({c: bindparam(f"b_{c}") for c in columns})
+        update(table).where(table.c[key] == bindparam(f"b_{key}")).values({c: bindparam(f"b_{c}") for c in columns})
     )
     connection.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in rows])
 
@@ -673,14 +670,10 @@ def _upsert(
 ) -> tuple[int, int, list[str]]:
     """Insert missing rows, update changed ones; (inserted, updated, stored keys not in ``rows``)."""
     columns = list(rows[0]) if rows else [key]
-    stored = {
-        row[key]: row for row in connection.execute(select(*(table.c[c] for c in columns))).mappings().all()
-    }
+    stored = {row[key]: row for row in connection.execute(select(*(table.c[c] for c in columns))).mappings().all()}
     missing = [row for row in rows if row[key] not in stored]
     changed = [
-        row
-        for row in rows
-        if row[key] in stored and any(stored[row[key]][c] != row[c] for c in columns if c != key)
+        row for row in rows if row[key] in stored and any(stored[row[key]][c] != row[c] for c in columns if c != key)
     ]
     if missing:
         connection.execute(insert(table), missing)
@@ -720,9 +713,7 @@ def _write_units(connection: Connection, source: _CatalogSource, *, summary: Ref
     stored = {
         row.code: row
         for row in connection.execute(
-            select(UNIT.c.id, UNIT.c.code, *(UNIT.c[f] for f in _UNIT_FIELDS)).where(
-                UNIT.c.catalog == catalog
-            )
+            select(UNIT.c.id, UNIT.c.code, *(UNIT.c[f] for f in _UNIT_FIELDS)).where(UNIT.c.catalog == catalog)
         )
     }
     ids = {code: row.id for code, row in stored.items()}
@@ -809,8 +800,7 @@ def _write_lineage(
 
 def _write_indicators(connection: Connection, *, summary: ReferenceSummary) -> None:
     rows = [
-        {"code": ind.code, **{f: getattr(ind, f) for f in _INDICATOR_FIELDS}}
-        for ind in indicator_catalog().indicators
+        {"code": ind.code, **{f: getattr(ind, f) for f in _INDICATOR_FIELDS}} for ind in indicator_catalog().indicators
     ]
     inserted, updated, stale = _upsert(connection, _table(Indicator), "code", rows)
     summary.indicators_inserted, summary.indicators_updated = inserted, updated
@@ -953,8 +943,7 @@ def load_reference_data(
     summary.package_version = package.version
     version_table = _table(CatalogVersion)
     stored_sources: dict[str, str] = {
-        code: source
-        for code, source in connection.execute(select(version_table.c.code, version_table.c.source))
+        code: source for code, source in connection.execute(select(version_table.c.code, version_table.c.source))
     }
     counts_before = _unit_counts(connection)
     summary.catalog_versions_written = _write_catalog_versions(connection, package.version)

@@ -17,6 +17,7 @@ from etl.db import get_engine, redact_url, upgrade_schema
 from etl.errors import InvalidPeriod, QcdcError, UnknownUnit
 from etl.load import FileReport, LoadReport, Source, load
 from etl.settings import default_database_url, get_settings
+from etl.text import format_datetime
 
 app = typer.Typer(
     name="qcdc",
@@ -33,6 +34,7 @@ app = typer.Typer(
 
 
 def _echo_err(message: str) -> None:
+    sys.stdout.flush()  # keep messages in order when both streams go to one pipe
     typer.echo(message, err=True)
 
 
@@ -101,7 +103,8 @@ def _print_file(file: FileReport, dry_run: bool) -> None:
         earlier = ""
         if file.earlier_batches:
             batch_id, when, who = file.earlier_batches[-1]
-            earlier = f" Tệp giống hệt đã nạp lúc {when:%d/%m/%Y %H:%M} (lô #{batch_id}, {who})."
+            local = format_datetime(when, get_settings().timezone)
+            earlier = f" Tệp giống hệt đã nạp lúc {local} (lô #{batch_id}, {who})."
         typer.echo(f"{head} không có gì thay đổi — mọi số liệu đã có trong cơ sở dữ liệu.{earlier}")
     else:
         typer.echo(f"{head} đã nạp (lô #{', #'.join(map(str, file.batch_ids))}): {counts}{warn}.")
@@ -118,14 +121,10 @@ def load_command(
             readable=True,
         ),
     ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Kiểm tra và báo sẽ thay đổi gì, không ghi.")
-    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Kiểm tra và báo sẽ thay đổi gì, không ghi.")] = False,
     area: Annotated[
         str | None,
-        typer.Option(
-            "--area", help="Mã tỉnh hoặc huyện (ví dụ 902) để tìm tên đơn vị trùng nhau trong địa bàn đó."
-        ),
+        typer.Option("--area", help="Mã tỉnh hoặc huyện (ví dụ 902) để tìm tên đơn vị trùng nhau trong địa bàn đó."),
     ] = None,
     user: Annotated[
         str | None, typer.Option("--user", help="Người nạp, ghi vào nhật ký (mặc định: QCDC_USER).")
@@ -133,9 +132,7 @@ def load_command(
 ) -> None:
     """Nạp số liệu từ tệp. Tệp có lỗi không ghi gì và liệt kê mọi lỗi dạng tệp:trang:dòng:cột: thông báo."""
     try:
-        report = load(
-            _engine(), [Source.from_path(p) for p in files], area_code=area, dry_run=dry_run, user=user
-        )
+        report = load(_engine(), [Source.from_path(p) for p in files], area_code=area, dry_run=dry_run, user=user)
     except UnknownUnit as exc:  # --area names no province or district: a usage error
         raise _fail(exc, 2) from exc
     except QcdcError as exc:
@@ -168,9 +165,7 @@ def demo() -> None:
 
 @app.command()
 def export(
-    period: Annotated[
-        str | None, typer.Option("--period", help="Kỳ báo cáo, ví dụ 2019S1, 2019S2, 2019.")
-    ] = None,
+    period: Annotated[str | None, typer.Option("--period", help="Kỳ báo cáo, ví dụ 2019S1, 2019S2, 2019.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị cấp xã (GSO), ví dụ 30790.")] = None,
     indicator: Annotated[str | None, typer.Option("--indicator", help="Mã chỉ tiêu, ví dụ DLG_HELD.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv hoặc xlsx.")] = "csv",
@@ -205,9 +200,7 @@ def export(
         require_schema(engine)
     except QcdcError as exc:
         raise _fail(exc) from exc
-    where = ExportFilter(
-        period=period_code, unit_code=unit.strip() if unit else None, indicator=indicator_code
-    )
+    where = ExportFilter(period=period_code, unit_code=unit.strip() if unit else None, indicator=indicator_code)
     with engine.connect() as connection:
         rows = iter_long_rows(connection, where)
         if fmt == "xlsx":

@@ -114,9 +114,7 @@ def upgrade_schema(engine: Engine) -> str:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision() or ""
     except OperationalError as exc:
-        raise DatabaseError(
-            f"Không kết nối được cơ sở dữ liệu {redact_url(str(engine.url))}: {exc.orig}"
-        ) from exc
+        raise DatabaseError(f"Không kết nối được cơ sở dữ liệu {redact_url(str(engine.url))}: {exc.orig}") from exc
 
 
 def schema_is_current(engine: Engine) -> bool:
@@ -138,8 +136,7 @@ def require_schema(engine: Engine) -> None:
     """Raise a clear error when ``qcdc init`` has not been run on this database."""
     if not schema_is_current(engine):
         raise DatabaseError(
-            f"Cơ sở dữ liệu {redact_url(str(engine.url))} chưa được khởi tạo hoặc cần nâng cấp. "
-            "Hãy chạy: qcdc init"
+            f"Cơ sở dữ liệu {redact_url(str(engine.url))} chưa được khởi tạo hoặc cần nâng cấp. Hãy chạy: qcdc init"
         )
 
 
@@ -151,10 +148,7 @@ def require_schema(engine: Engine) -> None:
 def bump_data_version(connection: Connection) -> None:
     """Increment the data version inside the caller's transaction."""
     updated = connection.execute(
-        text(
-            "UPDATE app_state SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR(64)) "
-            "WHERE key = 'data_version'"
-        )
+        text("UPDATE app_state SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR(64)) WHERE key = 'data_version'")
     ).rowcount
     if not updated:
         connection.execute(text("INSERT INTO app_state (key, value) VALUES ('data_version', '1')"))
@@ -162,7 +156,5 @@ def bump_data_version(connection: Connection) -> None:
 
 def data_version(engine: Engine) -> int:
     with engine.connect() as connection:
-        row = connection.execute(
-            text("SELECT value FROM app_state WHERE key = 'data_version'")
-        ).first()
+        row = connection.execute(text("SELECT value FROM app_state WHERE key = 'data_version'")).first()
     return int(row[0]) if row else 0

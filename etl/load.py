@@ -214,9 +214,7 @@ def _check_duplicates(prepared: Sequence[_Prepared]) -> None:
                 )
 
 
-def _check_rules(
-    engine: Engine, prepared: Sequence[_Prepared], indicators: IndicatorCatalog, units: UnitIndex
-) -> None:
+def _check_rules(engine: Engine, prepared: Sequence[_Prepared], indicators: IndicatorCatalog, units: UnitIndex) -> None:
     values, notes = _overlay(engine, prepared)
     names = {i.code: i.name_vi for i in indicators.indicators}
     for item in prepared:
@@ -275,8 +273,8 @@ def _check_totals(prepared: Sequence[_Prepared], indicators: IndicatorCatalog) -
     """A "Tổng cộng" row that disagrees with the sum of the units above it is flagged."""
     for item in prepared:
         for table in item.tables:
-            if not table.table.totals:
-                continue
+            if not table.table.totals or any(p.is_error for p in table.problems):
+                continue  # a sum over rows that did not all resolve says nothing
             sums: dict[str, float] = defaultdict(float)
             for obs in table.observations:
                 sums[obs.indicator] += obs.value
@@ -363,7 +361,20 @@ def prepare(
     with engine.connect() as connection:
         for item in readable:
             item.report.earlier_batches = batches_with_hash(connection, item.report.sha256)
+    for item in prepared:
+        item.report.problems.sort(key=_reading_order(item))
     return prepared
+
+
+def _reading_order(item: _Prepared):  # type: ignore[no-untyped-def]
+    """Sort key: errors first, then sheet by sheet in workbook order, row by row, column by column."""
+    sheets = {t.table.sheet: i for i, t in enumerate(item.tables)}
+
+    def key(problem: Problem) -> tuple:
+        loc = problem.location
+        return (not problem.is_error, sheets.get(loc.sheet, -1), loc.row or 0, len(loc.column), loc.column)
+
+    return key
 
 
 def load(

@@ -167,9 +167,7 @@ class Target(SQLModel, table=True):
     """A committee's target: "Kiên Bình reaches the NTM standard (NTM_LEVEL ≥ 1) in 2019"."""
 
     __tablename__ = "target"
-    __table_args__ = (
-        UniqueConstraint("unit_id", "period_code", "indicator_code", name="uq_target_cell"),
-    )
+    __table_args__ = (UniqueConstraint("unit_id", "period_code", "indicator_code", name="uq_target_cell"),)
 
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id")

@@ -105,9 +105,7 @@ _MONTHS = re.compile(r"\b(?:[1-9]|1[0-2]) thang (?:dau |cuoi )?(?:nam )?\d{4}\b|
 
 def _checked(year: int, half: int, raw: str) -> Period:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InvalidPeriod(
-            f"Kỳ báo cáo '{raw}': năm {year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}."
-        )
+        raise InvalidPeriod(f"Kỳ báo cáo '{raw}': năm {year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}.")
     return Period(year, half)
 
 

@@ -121,6 +121,7 @@ class _TableResolver:
         self.ctx = ctx
         self.out = ResolvedTable(table=table)
         self.title_areas: dict[str, UnitEntry | None] = {}
+        self.reported_units: set[Location] = set()
 
     # -- context from the title lines ------------------------------------------------------------
 
@@ -231,7 +232,9 @@ class _TableResolver:
             self.ctx._unit_cache[key] = cached
         if isinstance(cached, Problem):
             location = record.unit_location or self.table.unit_location or record.location
-            self.out.problems.append(Problem(cached.message, location, cached.value, cached.severity, cached.code))
+            if location not in self.reported_units:  # one message per unit cell, not per value
+                self.reported_units.add(location)
+                self.out.problems.append(Problem(cached.message, location, cached.value, cached.severity, cached.code))
             return None
         return cached
 

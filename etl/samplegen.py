@@ -402,9 +402,7 @@ def _long_rows(values: Mapping[Key, float], periods: tuple[Period, ...]) -> list
     rows = []
     for period in periods:
         for unit in reporting_units(period):
-            codes = sorted(
-                (i for (p, u, i) in values if p == period.code and u == unit.code), key=order.__getitem__
-            )
+            codes = sorted((i for (p, u, i) in values if p == period.code and u == unit.code), key=order.__getitem__)
             for code in codes:
                 rows.append((unit.code, unit.name, period.code, code, values[(period.code, unit.code, code)]))
     return rows
@@ -479,9 +477,7 @@ def generate_sample(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
             include_code=True,
             subtitle="Các xã, phường thuộc huyện Kiên Lương (cũ)",
         )
-        title = (
-            f"Kết quả thực hiện QCDC ở cơ sở các xã, phường thuộc huyện Kiên Lương (cũ), {period.label_vi}"
-        )
+        title = f"Kết quả thực hiện QCDC ở cơ sở các xã, phường thuộc huyện Kiên Lương (cũ), {period.label_vi}"
         write_district_sheet(path, sheets=[sheet], properties=_properties(title, report_date(period)))
         written.append(path)
 
@@ -505,9 +501,7 @@ def generate_sample(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
             signer_name=SIGNER_NAME,
             preparer_name=PREPARER_NAME,
             footnotes=(ILLUSTRATIVE_NOTE,),
-            properties=_properties(
-                f"Báo cáo QCDC {unit.name} {OPEN_PERIOD.label_vi}", report_date(OPEN_PERIOD)
-            ),
+            properties=_properties(f"Báo cáo QCDC {unit.name} {OPEN_PERIOD.label_vi}", report_date(OPEN_PERIOD)),
         )
         written.append(path)
     return written
@@ -538,9 +532,7 @@ def write_template(path: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m etl.samplegen", description="Write the Kiên Lương sample files."
-    )
+    parser = argparse.ArgumentParser(prog="python -m etl.samplegen", description="Write the Kiên Lương sample files.")
     parser.add_argument("out_dir", type=Path, help="folder for the sample files (e.g. data/sample)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default: %(default)s)")
     parser.add_argument("--template", type=Path, help="also write the blank commune form to this path")

@@ -33,8 +33,7 @@ class Settings(BaseSettings):
     )
     period_convention: Convention = Field(
         default=Convention.CALENDAR,
-        description="How half-years are cut: 'calendar' (1/1–30/6, 1/7–31/12) or 'dec15' "
-        "(15/12–14/6, 15/6–14/12).",
+        description="How half-years are cut: 'calendar' (1/1–30/6, 1/7–31/12) or 'dec15' (15/12–14/6, 15/6–14/12).",
     )
     data_dir: Path = Field(
         default=PROJECT_ROOT / "data",
@@ -50,11 +49,26 @@ class Settings(BaseSettings):
         ge=0,
         description="How long a write waits for a locked SQLite database before giving up.",
     )
+    timezone: str = Field(
+        default="Asia/Ho_Chi_Minh",
+        description="Time zone in which dates and times are shown (stored times are UTC).",
+    )
     user: str = Field(
         default="",
         description="Name recorded in import batches and the audit trail for command-line "
         "loads (default: the operating-system user).",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -208,10 +208,7 @@ def write_batch(connection: Connection, observations: Sequence[Observation], inf
         for chunk in _chunks(changes.updates):
             connection.execute(
                 statement,
-                [
-                    {"b_id": c.value_id, "b_value": c.new, "b_note": c.note, "b_set": c.criteria_set}
-                    for c in chunk
-                ],
+                [{"b_id": c.value_id, "b_value": c.new, "b_note": c.note, "b_set": c.criteria_set} for c in chunk],
             )
     audit_rows = changes.inserts + changes.updates
     for chunk in _chunks(audit_rows):
@@ -250,9 +247,7 @@ def finish_batch(connection: Connection, batch_id: int, inserted: int, updated: 
     )
 
 
-def write_targets(
-    connection: Connection, observations: Sequence[Observation], info: BatchInfo
-) -> WriteSummary:
+def write_targets(connection: Connection, observations: Sequence[Observation], info: BatchInfo) -> WriteSummary:
     """Upsert a committee's targets (same no-op rule as figures; no per-value audit)."""
     bump_data_version(connection)
     changes = plan(connection, observations, table=TARGETS)

@@ -16,7 +16,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 # Combining marks that carry the tone (dấu thanh); the others (circumflex, breve, horn) change the
 # letter itself and stay part of the key.
@@ -83,9 +85,7 @@ def name_key(text: str) -> str:
 def strip_diacritics(text: str) -> str:
     """Remove every mark, đ → d: "Kiên Lương" → "Kien Luong"."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    )
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def loose_key(text: str) -> str:
@@ -194,6 +194,13 @@ def format_number(value: float, decimals: int = 0, locale: str = "vi") -> str:
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=locale)
+
+
+def format_datetime(moment: datetime, timezone: str = "Asia/Ho_Chi_Minh") -> str:
+    """A stored (UTC) time as Vietnamese documents write it, in local time: 29/11/2026 14:05."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M")
 
 
 # ---------------------------------------------------------------------------------------------

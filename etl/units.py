@@ -175,16 +175,13 @@ class UnitIndex:
         links = self.successors if catalog == NEW2025 else self.predecessors
         return {other for uid in own for other, _whole in links.get(uid, [])}
 
-    def find_area(
-        self, kind: str, name: str, catalog: str, inside: UnitEntry | None = None
-    ) -> list[UnitEntry]:
+    def find_area(self, kind: str, name: str, catalog: str, inside: UnitEntry | None = None) -> list[UnitEntry]:
         """Provinces or districts called ``name`` ("KIÊN LƯƠNG") of the given kind in ``catalog``."""
         levels = _AREA_KINDS.get(kind.lower(), (1, 2))
         bare = strip_unit_prefix(name)
         found = [
             u
-            for u in self.by_name.get((catalog, name_key(bare)), [])
-            + self.by_loose.get((catalog, loose_key(bare)), [])
+            for u in self.by_name.get((catalog, name_key(bare)), []) + self.by_loose.get((catalog, loose_key(bare)), [])
             if u.level in levels
         ]
         if inside is not None:
@@ -211,7 +208,5 @@ class UnitIndex:
             for u in self.units.values()
             if u.catalog == catalog and u.level == COMMUNE_LEVEL and (among is None or u.id in among)
         }
-        keys = difflib.get_close_matches(
-            loose_key(strip_unit_prefix(name)), list(candidates), n=limit, cutoff=0.7
-        )
+        keys = difflib.get_close_matches(loose_key(strip_unit_prefix(name)), list(candidates), n=limit, cutoff=0.7)
         return [self.describe(candidates[k]) for k in keys]

@@ -78,9 +78,7 @@ def check_value(
         issues.append(
             RuleIssue(
                 code,
-                f"'{indicator.name_vi}' = {value:,.0f} vượt quá {MAX_COUNT:,} — có thể gõ nhầm.".replace(
-                    ",", "."
-                ),
+                f"'{indicator.name_vi}' = {value:,.0f} vượt quá {MAX_COUNT:,} — có thể gõ nhầm.".replace(",", "."),
                 code="too_large",
             )
         )
@@ -197,12 +195,7 @@ def check_unit_period(
             )
         prev_pending = pending(previous)
         carry = values.get("CMP_CARRY")
-        if (
-            prev_pending is not None
-            and carry is not None
-            and carry != prev_pending
-            and "CMP_CARRY" in changed
-        ):
+        if prev_pending is not None and carry is not None and carry != prev_pending and "CMP_CARRY" in changed:
             issues.append(
                 RuleIssue(
                     "CMP_CARRY",

@@ -286,9 +286,7 @@ def write_long_xlsx(
         ws.write_string(0, col, name, head)
     int_fmt, float_fmt = st(num_format="#,##0"), st(num_format="#,##0.0##")
     row_index = 0
-    for row_index, (code, name, period, indicator, value, row_note) in enumerate(
-        _long_tuples(rows, names[4]), start=1
-    ):
+    for row_index, (code, name, period, indicator, value, row_note) in enumerate(_long_tuples(rows, names[4]), start=1):
         texts = [code, name, _period_code(period) if period is not None else None, indicator]
         for col, text in enumerate(texts):
             if text is not None:
@@ -303,9 +301,7 @@ def write_long_xlsx(
     wb.close()
 
 
-def _write_value(
-    ws: Worksheet, row: int, col: int, value: object, int_fmt: Format, float_fmt: Format
-) -> None:
+def _write_value(ws: Worksheet, row: int, col: int, value: object, int_fmt: Format, float_fmt: Format) -> None:
     number = _number(value)
     if number is not None:
         ws.write_number(row, col, number, int_fmt if isinstance(number, int) else float_fmt)
@@ -476,9 +472,7 @@ def write_district_sheet(
 
 def _unit_value(sheet: DistrictSheet, unit_code: str, code: str) -> int | float | None:
     if code == "CMP_RATE":
-        return cmp_rate(
-            sheet.values.get((unit_code, "CMP_RESOLVED")), sheet.values.get((unit_code, "CMP_COMPETENT"))
-        )
+        return cmp_rate(sheet.values.get((unit_code, "CMP_RESOLVED")), sheet.values.get((unit_code, "CMP_COMPETENT")))
     value = _number(sheet.values.get((unit_code, code)))
     if value is None and code == "CMP_PENDING":
         competent = _number(sheet.values.get((unit_code, "CMP_COMPETENT")))
@@ -734,9 +728,7 @@ def write_commune_form(
     for i in range(rows):
         if i < len(issuer):
             last_line = i == len(issuer) - 1
-            fmt = st(
-                align="center", valign="vcenter", bold=last_line, underline=1 if last_line else 0, **lock
-            )
+            fmt = st(align="center", valign="vcenter", bold=last_line, underline=1 if last_line else 0, **lock)
             _merge(ws, i, 0, i, 1, neutralise(issuer[i]), fmt)
         if i < 2:
             fmt = st(align="center", valign="vcenter", bold=True, underline=1 if i else 0)

@@ -69,9 +69,7 @@ def test_invalid_file_exits_1_and_lists_problems_as_file_sheet_row_column(cli_en
     path = write_csv(tmp_path, "bad.csv", "30790,,2019S1,DLG_HELD,-3\n30790,,2019S1,DLG_OPINIONS,abc\n")
     result = invoke("load", str(path))
     assert result.exit_code == 1
-    assert (
-        "bad.csv:-:2:value: 'Số cuộc đối thoại giữa chính quyền với Nhân dân' không được âm." in result.output
-    )
+    assert "bad.csv:-:2:value: 'Số cuộc đối thoại giữa chính quyền với Nhân dân' không được âm." in result.output
     assert "bad.csv:-:3:value:" in result.output
     assert "KHÔNG ghi dữ liệu nào" in result.output
 

@@ -74,9 +74,7 @@ def _admin(url: str) -> Engine:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def blank_engine(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Engine]:
+def blank_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """An empty database with the schema from ``create_all``, on each backend."""
     if request.param == "sqlite":
         engine = make_engine("sqlite:///" + str(tmp_path_factory.mktemp("catalog") / "t.sqlite3"))
@@ -163,9 +161,7 @@ def test_full_load_counts_units_of_both_catalogs(loaded: Loaded, conn: Connectio
 def test_catalog_versions_name_the_package(conn: Connection) -> None:
     rows = {
         row.code: row
-        for row in conn.execute(
-            text("SELECT code, name_vi, valid_from, valid_to, source FROM catalog_version")
-        )
+        for row in conn.execute(text("SELECT code, name_vi, valid_from, valid_to, source FROM catalog_version"))
     }
     assert set(rows) == {CATALOG_PRE2025, CATALOG_2025}
     assert rows["pre2025"].name_vi == "Danh mục đơn vị hành chính trước 1/7/2025"
@@ -303,9 +299,7 @@ KIEN_LUONG = [
 
 
 @pytest.mark.parametrize(("old_code", "old_name", "new_code", "new_name"), KIEN_LUONG)
-def test_kien_luong_successors(
-    conn: Connection, old_code: str, old_name: str, new_code: str, new_name: str
-) -> None:
+def test_kien_luong_successors(conn: Connection, old_code: str, old_name: str, new_code: str, new_name: str) -> None:
     old = _unit(conn, CATALOG_PRE2025, old_code)
     assert old.name == old_name
     parent = _unit(conn, CATALOG_PRE2025, "902")
@@ -406,9 +400,7 @@ def test_divided_units_have_exactly_one_default_successor(conn: Connection) -> N
 
 def test_divided_unit_read_through_successors(conn: Connection) -> None:
     old_id = (
-        conn.execute(
-            select(LINEAGE.c.old_unit_id).where(LINEAGE.c.whole.is_(False)).order_by(LINEAGE.c.old_unit_id)
-        )
+        conn.execute(select(LINEAGE.c.old_unit_id).where(LINEAGE.c.whole.is_(False)).order_by(LINEAGE.c.old_unit_id))
         .scalars()
         .first()
     )
@@ -512,9 +504,7 @@ def test_data_version_starts_at_zero(conn: Connection) -> None:
 
 
 def test_ensure_periods_inserts_only_missing(conn: Connection) -> None:
-    added = ensure_periods(
-        conn, [Period(2040, 1), Period(2040, 0), Period(2019, 1)], convention=Convention.DEC15
-    )
+    added = ensure_periods(conn, [Period(2040, 1), Period(2040, 0), Period(2019, 1)], convention=Convention.DEC15)
     assert added == 2
     row = conn.execute(text("SELECT start_date, end_date, label_vi FROM period WHERE code = '2040S1'")).one()
     assert (str(row.start_date), str(row.end_date)) == ("2039-12-15", "2040-06-14")
@@ -588,9 +578,7 @@ def test_reload_updates_changed_text_and_stale_lineage(engine: Engine) -> None:
         connection.execute(text("UPDATE catalog_version SET source = 'cũ' WHERE code = 'pre2025'"))
         kien_binh = _unit(connection, CATALOG_PRE2025, "30790")
         connection.execute(
-            LINEAGE.update()
-            .where(LINEAGE.c.old_unit_id == kien_binh.id)
-            .values(whole=False, is_default=False)
+            LINEAGE.update().where(LINEAGE.c.old_unit_id == kien_binh.id).values(whole=False, is_default=False)
         )
     with engine.begin() as connection:
         summary = load_reference_data(connection, convention=Convention.CALENDAR)
@@ -602,9 +590,7 @@ def test_reload_updates_changed_text_and_stale_lineage(engine: Engine) -> None:
         assert summary.lineage_updated == 1
         assert summary.data_version_bumped
         first = indicator_catalog().indicators[0]
-        name = connection.execute(
-            text("SELECT name_vi FROM indicator WHERE code = :c"), {"c": first.code}
-        ).scalar_one()
+        name = connection.execute(text("SELECT name_vi FROM indicator WHERE code = :c"), {"c": first.code}).scalar_one()
         assert name == first.name_vi
         links = successors(connection, kien_binh.id)
         assert [(link.code, link.whole, link.is_default) for link in links] == [("30790", True, True)]

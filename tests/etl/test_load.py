@@ -82,9 +82,7 @@ def test_a_later_file_that_changes_a_value_is_audited(engine, tmp_path):
     assert report.files[0].updated == 1
     with engine.connect() as connection:
         audit = connection.execute(
-            select(ValueAudit.__table__).where(
-                ValueAudit.__table__.c.batch_id == report.files[0].batch_ids[0]
-            )
+            select(ValueAudit.__table__).where(ValueAudit.__table__.c.batch_id == report.files[0].batch_ids[0])
         ).one()
         version = connection.execute(
             select(DataValue.__table__.c.version).where(DataValue.__table__.c.value == 15)
@@ -238,9 +236,7 @@ def test_ntm_criteria_are_stored_with_their_set(engine, tmp_path):
     with engine.connect() as connection:
         sets = dict(
             connection.execute(
-                text(
-                    "SELECT period_code, criteria_set FROM data_value WHERE indicator_code = 'NTM_CRITERIA_MET'"
-                )
+                text("SELECT period_code, criteria_set FROM data_value WHERE indicator_code = 'NTM_CRITERIA_MET'")
             ).all()
         )
     assert sets == {"2019S1": "2016-2020", "2026S1": "2026-2030"}

@@ -46,7 +46,8 @@ def test_sample_loads_cleanly_and_exactly(engine):
             (p, u, i): v
             for p, u, i, v in connection.execute(
                 text(
-                    "SELECT t.period_code, u.code, t.indicator_code, t.value FROM target t JOIN unit u ON u.id = t.unit_id"
+                    "SELECT t.period_code, u.code, t.indicator_code, t.value "
+                    "FROM target t JOIN unit u ON u.id = t.unit_id"
                 )
             )
         }
@@ -73,7 +74,8 @@ def test_sample_respects_the_kien_luong_facts(engine):
         ).scalar_one()
         below_standard_2023s2 = connection.execute(
             text(
-                "SELECT COUNT(*) FROM data_value WHERE period_code = '2023S2' AND indicator_code = 'NTM_LEVEL' AND value < 1"
+                "SELECT COUNT(*) FROM data_value "
+                "WHERE period_code = '2023S2' AND indicator_code = 'NTM_LEVEL' AND value < 1"
             )
         ).scalar_one()
         town_ntm = connection.execute(

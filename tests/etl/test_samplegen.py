@@ -137,11 +137,7 @@ def test_carry_equals_previous_pending_for_every_unit_and_period():
 def test_villages_stable_per_unit_and_successors_sum_their_predecessors():
     for units, periods in ((OLD_UNITS, OLD_PERIODS), (NEW_UNITS, samplegen.NEW_PERIODS)):
         for unit in units:
-            totals = {
-                v(p.code, unit.code, "VIL_TOTAL")
-                for p in periods
-                if (p.code, unit.code, "VIL_TOTAL") in VALUES
-            }
+            totals = {v(p.code, unit.code, "VIL_TOTAL") for p in periods if (p.code, unit.code, "VIL_TOTAL") in VALUES}
             assert len(totals) == 1, unit
     for unit in OLD_UNITS:
         assert 3 <= v("2025S1", unit.code, "VIL_TOTAL") <= 9
@@ -182,11 +178,7 @@ def test_ntm_rules():
 def test_ntm_level_never_drops():
     for units in (OLD_UNITS, NEW_UNITS):
         for unit in units:
-            levels = [
-                v(p.code, unit.code, "NTM_LEVEL")
-                for p in PERIODS
-                if (p.code, unit.code, "NTM_LEVEL") in VALUES
-            ]
+            levels = [v(p.code, unit.code, "NTM_LEVEL") for p in PERIODS if (p.code, unit.code, "NTM_LEVEL") in VALUES]
             assert levels == sorted(levels), unit.name
     for new, olds in LINEAGE.items():
         if NEW[new].is_commune:  # a successor keeps at least its communes' lowest level

@@ -42,22 +42,15 @@ def test_ntm_figures_only_for_communes():
 
 def test_criteria_above_the_set_in_force():
     ind = CATALOG.get("NTM_CRITERIA_MET")
-    assert (
-        check_value(ind, 19, period=Period(2025, 2), unit_is_commune=True, unit_label="x", criteria_size=19)
-        == []
-    )
-    issues = check_value(
-        ind, 11, period=Period(2026, 1), unit_is_commune=True, unit_label="x", criteria_size=10
-    )
+    assert check_value(ind, 19, period=Period(2025, 2), unit_is_commune=True, unit_label="x", criteria_size=19) == []
+    issues = check_value(ind, 11, period=Period(2026, 1), unit_is_commune=True, unit_label="x", criteria_size=10)
     assert _codes(issues) == ["criteria_above_set"]
     assert "10 tiêu chí" in issues[0].message
 
 
 def test_year_after_the_period_is_refused():
     ind = CATALOG.get("NTM_YEAR")
-    issues = check_value(
-        ind, 2020, period=Period(2019, 1), unit_is_commune=True, unit_label="x", criteria_size=19
-    )
+    issues = check_value(ind, 2020, period=Period(2019, 1), unit_is_commune=True, unit_label="x", criteria_size=19)
     assert _codes(issues) == ["bad_year"]
 
 
@@ -76,9 +69,7 @@ def test_rules_only_reported_when_they_involve_a_changed_value():
 
 def test_level_needs_year_and_level_zero_has_no_year():
     assert _codes(check_unit_period({"NTM_LEVEL": 1}, names=NAMES)) == ["level_needs_year"]
-    assert _codes(check_unit_period({"NTM_LEVEL": 0, "NTM_YEAR": 2018}, names=NAMES)) == [
-        "year_without_level"
-    ]
+    assert _codes(check_unit_period({"NTM_LEVEL": 0, "NTM_YEAR": 2018}, names=NAMES)) == ["year_without_level"]
     assert check_unit_period({"NTM_LEVEL": 1, "NTM_YEAR": 2018}, names=NAMES) == []
 
 
@@ -91,15 +82,10 @@ def test_level_drop_needs_a_note():
 
 
 def test_carry_over_mismatch_is_a_warning():
-    issues = check_unit_period(
-        {"CMP_CARRY": 3}, names=NAMES, previous={"CMP_COMPETENT": 10, "CMP_RESOLVED": 8}
-    )
+    issues = check_unit_period({"CMP_CARRY": 3}, names=NAMES, previous={"CMP_COMPETENT": 10, "CMP_RESOLVED": 8})
     assert _codes(issues) == ["carry_mismatch"]
     assert issues[0].severity is Severity.WARNING
-    assert (
-        check_unit_period({"CMP_CARRY": 2}, names=NAMES, previous={"CMP_COMPETENT": 10, "CMP_RESOLVED": 8})
-        == []
-    )
+    assert check_unit_period({"CMP_CARRY": 2}, names=NAMES, previous={"CMP_COMPETENT": 10, "CMP_RESOLVED": 8}) == []
 
 
 def test_rate_is_recomputed_from_counts():

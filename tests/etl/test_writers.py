@@ -478,9 +478,7 @@ def test_commune_form_validation_and_protection(tmp_path):
 
 
 def test_commune_form_blank_template(tmp_path):
-    ws = _form(
-        tmp_path, unit_name=None, area_line=None, period=None, values=None, notes=None, place_date=None
-    )
+    ws = _form(tmp_path, unit_name=None, area_line=None, period=None, values=None, notes=None, place_date=None)
     assert ws["A1"].value.startswith("UBND ……")
     _find(ws, "STT")
     assert list(_label_rows(ws)) == ENTERED
