@@ -121,7 +121,7 @@ def province_xlsx(folder: Path, name: str = "tinh.xlsx") -> Path:
             [2, "Xã Sơn Hải", "30811", "6 tháng đầu năm 2019", 3, 4],
             [None, "Cộng huyện Kiên Lương", None, None, 4, 6],
             ["II", "Thành phố Hà Tiên"],
-            [1, "Xã Tiên Hải", "30760", "2019S1", 5, None],
+            [1, "Xã Tiên Hải", "30781", "2019S1", 5, None],
         ],
     )
 

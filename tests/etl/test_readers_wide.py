@@ -134,7 +134,7 @@ def test_province_sheet_with_district_groups_and_period_column(tmp_path: Path) -
         (5, "DLG_OPINIONS", 2, "30808", "2019S1", "Kiên Lương"),
         (6, "DLG_HELD", 3, "30811", "6 tháng đầu năm 2019", "Kiên Lương"),
         (6, "DLG_OPINIONS", 4, "30811", "6 tháng đầu năm 2019", "Kiên Lương"),
-        (9, "DLG_HELD", 5, "30760", "2019S1", "Hà Tiên"),
+        (9, "DLG_HELD", 5, "30781", "2019S1", "Hà Tiên"),
     ]
     assert table.records[0].period_location == Location("tinh.xlsx", "Sheet", 5, "D")
     assert table.records[-1].area == AreaHint("thành phố", "Hà Tiên", Location("tinh.xlsx", "Sheet", 8, "B"))
