@@ -223,22 +223,6 @@ class LineageLink:
     level: int = LEVEL_COMMUNE  # 2 only for the five island districts that had no commune
 
 
-@dataclass(frozen=True, slots=True)
-class UnitRef:
-    """A unit row as plain data."""
-
-    id: int
-    catalog: str
-    code: str
-    level: int
-    kind: str
-    name: str
-    short_name: str
-    parent_id: int | None
-    province_code: str
-    district_code: str | None
-
-
 def _links(connection: Connection, *, from_column: str, to_column: str, unit_id: int) -> list[LineageLink]:
     other = UNIT
     rows = connection.execute(
@@ -281,25 +265,6 @@ def predecessors(connection: Connection, unit_id: int) -> list[LineageLink]:
     """
     links = _links(connection, from_column="new_unit_id", to_column="old_unit_id", unit_id=unit_id)
     return sorted(links, key=lambda link: link.code)
-
-
-def unit_by_code(connection: Connection, *, catalog: str, code: str) -> UnitRef | None:
-    """The unit with GSO ``code`` in ``catalog`` ("pre2025" or "2025"), or ``None``."""
-    row = connection.execute(
-        select(
-            UNIT.c.id,
-            UNIT.c.catalog,
-            UNIT.c.code,
-            UNIT.c.level,
-            UNIT.c.kind,
-            UNIT.c.name,
-            UNIT.c.short_name,
-            UNIT.c.parent_id,
-            UNIT.c.province_code,
-            UNIT.c.district_code,
-        ).where(UNIT.c.catalog == catalog, UNIT.c.code == code)
-    ).first()
-    return UnitRef(*row) if row is not None else None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1000,7 +965,6 @@ __all__ = [
     "LineageLink",
     "NoCriteriaSet",
     "ReferenceSummary",
-    "UnitRef",
     "catalog_for_date",
     "catalog_for_period",
     "criteria_set_for",
@@ -1010,5 +974,4 @@ __all__ = [
     "predecessors",
     "standard_periods",
     "successors",
-    "unit_by_code",
 ]

@@ -41,9 +41,19 @@ class IndicatorDef:
         return self.kind == "count"
 
 
-@dataclass(frozen=True, slots=True)
 class IndicatorCatalog:
-    indicators: tuple[IndicatorDef, ...]
+    """The indicators in catalog order, with look-ups by code and by name (computed once)."""
+
+    def __init__(self, indicators: tuple[IndicatorDef, ...]) -> None:
+        self.indicators = indicators
+        self._by_code = {i.code: i for i in indicators}
+        self._exact: dict[str, str] = {}
+        self._loose: dict[str, str] = {}
+        for ind in indicators:
+            for name in (ind.name_vi, ind.name_en):
+                self._exact.setdefault(name_key(name), ind.code)
+                self._loose.setdefault(loose_key(name), ind.code)
+        self._matched: dict[str, str | None] = {}
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -54,27 +64,30 @@ class IndicatorCatalog:
         return tuple(i for i in self.indicators if i.entered)
 
     def get(self, code: str) -> IndicatorDef:
-        return self._by_code()[code]
+        return self._by_code[code]
 
     def __contains__(self, code: object) -> bool:
-        return code in self._by_code()
-
-    def _by_code(self) -> dict[str, IndicatorDef]:
-        return _index_by_code(self)
+        return code in self._by_code
 
     def match(self, header: object) -> str | None:
         """The code a column header or row label stands for: the code itself or the Vietnamese
         (or English) name, compared regardless of case, spacing, tone placement and diacritics."""
         if header is None:
             return None
-        text = nfc(str(header))
-        if not text:
-            return None
-        upper = text.upper().replace(" ", "_")
-        if upper in self._by_code():
-            return upper
-        keys = _name_keys(self)
-        return keys[0].get(name_key(text)) or keys[1].get(loose_key(text))
+        raw = str(header)
+        if raw in self._matched:
+            return self._matched[raw]
+        text = nfc(raw)
+        found: str | None = None
+        if text:
+            upper = text.upper().replace(" ", "_")
+            if upper in self._by_code:
+                found = upper
+            else:
+                found = self._exact.get(name_key(text)) or self._loose.get(loose_key(text))
+        if len(self._matched) < 10_000:
+            self._matched[raw] = found
+        return found
 
     def suggest(self, header: object, limit: int = 3) -> list[str]:
         """Close codes or names for an unknown header ("did you mean …")."""
@@ -91,22 +104,6 @@ class IndicatorCatalog:
             if label not in out:
                 out.append(label)
         return out
-
-
-@lru_cache(maxsize=4)
-def _index_by_code(catalog: IndicatorCatalog) -> dict[str, IndicatorDef]:
-    return {i.code: i for i in catalog.indicators}
-
-
-@lru_cache(maxsize=4)
-def _name_keys(catalog: IndicatorCatalog) -> tuple[dict[str, str], dict[str, str]]:
-    exact: dict[str, str] = {}
-    loose: dict[str, str] = {}
-    for ind in catalog.indicators:
-        for name in (ind.name_vi, ind.name_en):
-            exact.setdefault(name_key(name), ind.code)
-            loose.setdefault(loose_key(name), ind.code)
-    return exact, loose
 
 
 def read_indicator_catalog(data_dir: Path) -> IndicatorCatalog:

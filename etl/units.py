@@ -80,6 +80,19 @@ def normalise_code(raw: object) -> str | None:
     return text or None
 
 
+def _entry_columns() -> list:
+    """The columns of ``unit`` a :class:`UnitEntry` holds, in its field order."""
+    table = Unit.__table__  # type: ignore[attr-defined]
+    return [table.c[name] for name in UnitEntry.__slots__]  # type: ignore[attr-defined]
+
+
+def unit_by_code(connection: Connection, *, catalog: str, code: str) -> UnitEntry | None:
+    """The unit with GSO ``code`` in ``catalog`` ("pre2025" or "2025"), or ``None``."""
+    table = Unit.__table__  # type: ignore[attr-defined]
+    row = connection.execute(select(*_entry_columns()).where(table.c.catalog == catalog, table.c.code == code)).first()
+    return UnitEntry(*row) if row is not None else None
+
+
 @dataclass
 class UnitIndex:
     """Both catalogs, with look-ups by code, by name key and by area, and the 2025 lineage."""
@@ -93,23 +106,7 @@ class UnitIndex:
 
     @classmethod
     def load(cls, connection: Connection) -> UnitIndex:
-        table = Unit.__table__  # type: ignore[attr-defined]
-        rows = connection.execute(
-            select(
-                table.c.id,
-                table.c.catalog,
-                table.c.code,
-                table.c.level,
-                table.c.kind,
-                table.c.name,
-                table.c.short_name,
-                table.c.parent_id,
-                table.c.province_code,
-                table.c.district_code,
-                table.c.name_key,
-                table.c.loose_key,
-            )
-        ).all()
+        rows = connection.execute(select(*_entry_columns())).all()
         index = cls(units={row.id: UnitEntry(*row) for row in rows})
         by_name: dict[tuple[str, str], list[UnitEntry]] = defaultdict(list)
         by_loose: dict[tuple[str, str], list[UnitEntry]] = defaultdict(list)

@@ -13,6 +13,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from etl.writers import DHIS2_HEADER
+
 # Indicator names as the catalog writes them.
 DLG_HELD = "Số cuộc đối thoại giữa chính quyền với Nhân dân"
 DLG_OPINIONS = "Số ý kiến của Nhân dân nêu tại đối thoại"
@@ -268,20 +270,6 @@ def long_csv(
     path = folder / name
     path.write_bytes(data)
     return path
-
-
-DHIS2_HEADER = [
-    "dataelement",
-    "period",
-    "orgunit",
-    "categoryoptioncombo",
-    "attributeoptioncombo",
-    "value",
-    "storedby",
-    "lastupdated",
-    "comment",
-    "followup",
-]
 
 
 def dhis2_csv(folder: Path, name: str = "dhis2.csv", *, upper: bool = False) -> Path:

@@ -37,13 +37,13 @@ from etl.catalog import (
     package_version,
     predecessors,
     successors,
-    unit_by_code,
 )
 from etl.db import make_engine
 from etl.errors import QcdcError
 from etl.indicators import indicator_catalog
 from etl.periods import Convention, Period
 from etl.text import loose_key, name_key, strip_unit_prefix
+from etl.units import unit_by_code
 
 POSTGRES_URL = os.environ.get("QCDC_TEST_POSTGRES_URL", "").strip()
 TABLES = (
