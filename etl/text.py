@@ -110,12 +110,6 @@ def strip_unit_prefix(text: str) -> str:
     return cleaned
 
 
-def unit_name_keys(text: str) -> tuple[str, str]:
-    """(exact key, loose key) of a unit name after its prefix is removed."""
-    bare = strip_unit_prefix(text)
-    return name_key(bare), loose_key(bare)
-
-
 # ---------------------------------------------------------------------------------------------
 # Numbers
 # ---------------------------------------------------------------------------------------------
