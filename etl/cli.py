@@ -173,6 +173,14 @@ def export(
         Path | None,
         typer.Option("--output", "-o", help="Tệp đích (mặc định: CSV ra màn hình).", dir_okay=False),
     ] = None,
+    boundaries: Annotated[
+        str,
+        typer.Option(
+            "--boundaries",
+            help="reported: như đã báo cáo (mỗi kỳ trên các đơn vị lúc đó); current: theo địa giới hiện nay "
+            "(số liệu trước 1/7/2025 cộng vào đơn vị kế thừa; chỉ tiêu nông thôn mới của xã cũ không cộng).",
+        ),
+    ] = "reported",
 ) -> None:
     """Xuất số liệu dạng dài: unit_code,unit_name,period,indicator,value."""
     from etl.db import require_schema
@@ -181,6 +189,8 @@ def export(
     from etl.periods import parse_period
     from etl.writers import write_long_csv, write_long_xlsx
 
+    if boundaries not in {"reported", "current"}:
+        raise typer.BadParameter("chỉ nhận reported hoặc current", param_hint="--boundaries")
     fmt = fmt.lower()
     if fmt not in {"csv", "xlsx"}:
         raise typer.BadParameter("chỉ nhận csv hoặc xlsx", param_hint="--format")
@@ -200,7 +210,12 @@ def export(
         require_schema(engine)
     except QcdcError as exc:
         raise _fail(exc) from exc
-    where = ExportFilter(period=period_code, unit_code=unit.strip() if unit else None, indicator=indicator_code)
+    where = ExportFilter(
+        period=period_code,
+        unit_code=unit.strip() if unit else None,
+        indicator=indicator_code,
+        boundaries=boundaries,
+    )
     with engine.connect() as connection:
         rows = iter_long_rows(connection, where)
         if fmt == "xlsx":

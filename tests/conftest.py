@@ -116,3 +116,49 @@ def sqlite_engine(sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
     eng = make_engine(f"sqlite:///{target}")
     yield eng
     eng.dispose()
+
+
+def _load_sample(url: str) -> None:
+    from datetime import date
+
+    from etl.load import Source, load
+    from etl.settings import get_settings
+
+    sample = Path(get_settings().data_dir) / "sample"
+    files = sorted(p for p in sample.iterdir() if p.suffix in {".xlsx", ".csv"})
+    engine = make_engine(url)
+    try:
+        report = load(engine, [Source.from_path(p) for p in files], user="demo", today=date(2026, 11, 29))
+        assert report.ok, [str(p) for p in report.problems]
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def sample_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database holding the Kiên Lương sample, built once per backend; tests must only read it."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path_factory.mktemp("sample") / "sample.sqlite3"
+        shutil.copyfile(template, target)
+        url = f"sqlite:///{target}"
+        _load_sample(url)
+        yield url
+        return
+    template_name: str = request.getfixturevalue("postgres_template")
+    name = f"qcdc_s_{uuid.uuid4().hex[:12]}"
+    _pg_create(name, template=template_name)
+    try:
+        url = _pg_url(name)
+        _load_sample(url)
+        yield url
+    finally:
+        _pg_drop(name)
+
+
+@pytest.fixture(scope="session")
+def sample_engine(sample_db_url: str) -> Iterator[Engine]:
+    """A read-only engine on the sample database (see ``sample_db_url``)."""
+    eng = make_engine(sample_db_url)
+    yield eng
+    eng.dispose()

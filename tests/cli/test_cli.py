@@ -128,3 +128,21 @@ def test_database_not_initialised_is_a_clear_error(tmp_path, monkeypatch):
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 1 and "qcdc init" in result.output
+
+
+def test_export_on_todays_boundaries_sums_into_successors(cli_env, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "kl.csv",
+        "30787,,2024S1,DLG_HELD,3\n30808,,2024S1,DLG_HELD,2\n30809,,2024S1,DLG_HELD,1\n"
+        "30808,,2024S1,NTM_LEVEL,1\n30808,,2024S1,NTM_YEAR,2014\n",
+    )
+    assert invoke("load", str(path)).exit_code == 0
+    result = invoke("export", "--boundaries", "current")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows == [
+        ["unit_code", "unit_name", "period", "indicator", "value"],
+        ["30787", "Xã Kiên Lương", "2024S1", "DLG_HELD", "6"],  # the town, Bình An and Bình Trị
+    ]
+    assert invoke("export", "--boundaries", "today").exit_code == 2

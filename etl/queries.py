@@ -1,0 +1,638 @@
+"""Everything the dashboard, exports and reports read. Aggregation happens in SQL.
+
+Every function takes a SQLAlchemy ``Connection`` and plain, hashable arguments, and returns a
+pandas ``DataFrame`` (or small dataclasses) whose columns are documented on the function; the
+dashboard wraps them in ``st.cache_data`` keyed on :func:`etl.db.data_version`. Nothing here reads
+the whole values table: every query is limited to an area's units and the periods asked for.
+
+Areas and boundaries
+--------------------
+An *area* is any unit (a province, a district or a commune, of either catalog), given by its id.
+As reported ("như đã báo cáo") each figure stays on the unit it was reported for; on today's
+boundaries ("theo địa giới hiện nay") pre-2025 figures are summed into their 2025 successors
+(see :mod:`etl.boundaries`, where the rule lives). NTM figures are never summed into merged units.
+
+A missing row means "not reported" — never 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+from sqlalchemy import Connection, bindparam, text
+
+from etl.boundaries import (
+    LINEAGE_JOIN,
+    NTM_INDICATORS,
+    Area,
+    area_unit_ids,
+    area_units_sql,
+    catalogs_for,
+    get_area,
+    target_unit_sql,
+)
+from etl.catalog import catalog_for_period, criteria_set_for, predecessors, successors
+from etl.errors import UnknownUnit
+from etl.indicators import indicator_catalog
+from etl.periods import Convention, Period, parse_period
+from etl.units import COMMUNE_LEVEL, NEW2025, PRE2025
+
+
+class Boundaries(StrEnum):
+    REPORTED = "reported"  # như đã báo cáo
+    CURRENT = "current"  # theo địa giới hiện nay
+
+
+@dataclass(frozen=True, slots=True)
+class AreaOption:
+    """An area a user can pick: a province, district or commune of either catalog."""
+
+    unit_id: int
+    catalog: str  # "pre2025" or "2025"
+    code: str
+    level: int  # 1 province, 2 district, 3 commune
+    name: str  # "Huyện Kiên Lương"
+    label_vi: str  # "Huyện Kiên Lương, Tỉnh Kiên Giang (trước 1/7/2025)"
+    label_en: str
+
+
+_NTM_SQL = "(" + ", ".join(f"'{code}'" for code in NTM_INDICATORS) + ")"
+VALUE_COLUMNS = ["period", "unit_id", "unit_code", "unit_name", "indicator", "value", "partial", "source"]
+TOTAL_COLUMNS = ["period", "indicator", "value", "units_reporting", "units_expected"]
+
+
+def _area(connection: Connection, area_id: int) -> Area:
+    area = get_area(connection, area_id)
+    if area is None:
+        raise UnknownUnit(f"Không có địa bàn mã số {area_id}.")
+    return area
+
+
+def _catalog(period: str, convention: Convention) -> str:
+    return catalog_for_period(parse_period(period), convention)
+
+
+# ------------------------------------------------------------------------------------------------
+# Choices: areas and periods
+# ------------------------------------------------------------------------------------------------
+
+
+def _suffix(catalog: str, lang: str) -> str:
+    if lang == "vi":
+        return "trước 1/7/2025" if catalog == PRE2025 else "từ 1/7/2025"
+    return "before 1 July 2025" if catalog == PRE2025 else "from 1 July 2025"
+
+
+def area_options(connection: Connection) -> list[AreaOption]:
+    """Areas that hold figures: every province, district and commune with data, in both catalogs.
+
+    The smallest area that holds all the data comes first (see :func:`default_area`), then
+    provinces, districts and communes by name."""
+    rows = connection.execute(
+        text(
+            "SELECT DISTINCT u.id, u.catalog, u.code, u.level, u.name, u.parent_id, "
+            "d.id, d.code, d.name, p.id, p.code, p.name "
+            "FROM unit u "
+            "LEFT JOIN unit d ON d.catalog = u.catalog AND d.level = 2 AND d.code = u.district_code "
+            "LEFT JOIN unit p ON p.catalog = u.catalog AND p.level = 1 AND p.code = u.province_code "
+            "WHERE u.id IN (SELECT DISTINCT unit_id FROM data_value)"
+        )
+    ).all()
+    options: dict[int, AreaOption] = {}
+    for uid, catalog, code, level, name, _parent, did, dcode, dname, pid, pcode, pname in rows:
+        if pid is not None:
+            options.setdefault(pid, _option(pid, catalog, pcode, 1, pname, None))
+        if did is not None:
+            options.setdefault(did, _option(did, catalog, dcode, 2, dname, pname))
+        options.setdefault(uid, _option(uid, catalog, code, level, name, dname or pname))
+    default = default_area(connection, list(options.values()))
+    ordered = sorted(options.values(), key=lambda o: (o.level, o.catalog != NEW2025, o.name))
+    if default is not None:
+        ordered.remove(default)
+        ordered.insert(0, default)
+    return ordered
+
+
+def _option(unit_id: int, catalog: str, code: str, level: int, name: str, parent: str | None) -> AreaOption:
+    where = f", {parent}" if parent else ""
+    return AreaOption(
+        unit_id=unit_id,
+        catalog=catalog,
+        code=code,
+        level=level,
+        name=name,
+        label_vi=f"{name}{where} ({_suffix(catalog, 'vi')})",
+        label_en=f"{name}{where} ({_suffix(catalog, 'en')})",
+    )
+
+
+def default_area(connection: Connection, options: Sequence[AreaOption] | None = None) -> AreaOption | None:
+    """The smallest province or district that covers every unit holding figures (Huyện Kiên Lương
+    for the sample); the first province when none does."""
+    options = list(options) if options is not None else area_options(connection)
+    with_data = {row[0] for row in connection.execute(text("SELECT DISTINCT unit_id FROM data_value"))}
+    if not with_data:
+        return None
+    best: tuple[int, AreaOption] | None = None
+    for option in options:
+        if option.level == COMMUNE_LEVEL:
+            continue
+        area = _area(connection, option.unit_id)
+        covered = set(area_unit_ids(connection, area, PRE2025)) | set(area_unit_ids(connection, area, NEW2025))
+        if with_data <= covered and (best is None or len(covered) < best[0]):
+            best = (len(covered), option)
+    if best is not None:
+        return best[1]
+    provinces = [o for o in options if o.level == 1]
+    return provinces[0] if provinces else (options[0] if options else None)
+
+
+def periods_with_data(connection: Connection) -> list[str]:
+    """Half-year (and year) codes that hold at least one figure, oldest first."""
+    rows = connection.execute(
+        text(
+            "SELECT p.code FROM period p WHERE p.code IN (SELECT DISTINCT period_code FROM data_value) "
+            "ORDER BY p.start_date, p.half"
+        )
+    )
+    return [row[0] for row in rows]
+
+
+def is_sample_data(connection: Connection) -> bool:
+    """True when every import batch is the demo's (the illustrative Kiên Lương sample)."""
+    total, demo = connection.execute(
+        text("SELECT COUNT(*), SUM(CASE WHEN loaded_by = 'demo' THEN 1 ELSE 0 END) FROM import_batch")
+    ).one()
+    return bool(total) and total == demo
+
+
+# ------------------------------------------------------------------------------------------------
+# Units of an area
+# ------------------------------------------------------------------------------------------------
+
+
+def area_units(
+    connection: Connection,
+    area_id: int,
+    period: str,
+    boundaries: str = Boundaries.REPORTED,
+    convention: Convention = Convention.CALENDAR,
+) -> pd.DataFrame:
+    """The commune-level units an area covers in ``period``: columns unit_id, unit_code, unit_name,
+    kind, is_commune (a xã: the only kind the NTM programme applies to)."""
+    area = _area(connection, area_id)
+    catalog = NEW2025 if boundaries == Boundaries.CURRENT else _catalog(period, convention)
+    sql, params = area_units_sql(area, catalog)
+    frame = pd.DataFrame(
+        connection.execute(
+            text(
+                "SELECT id AS unit_id, code AS unit_code, name AS unit_name, kind FROM unit "
+                f"WHERE id IN ({sql}) ORDER BY code"
+            ),
+            params,
+        ).all(),
+        columns=["unit_id", "unit_code", "unit_name", "kind"],
+    )
+    frame["is_commune"] = frame["kind"] == "Xã"
+    return frame
+
+
+def _unit_filter(connection: Connection, area: Area, boundaries: str) -> list[int]:
+    ids: set[int] = set()
+    for catalog in catalogs_for(boundaries):
+        ids.update(area_unit_ids(connection, area, catalog))
+    return sorted(ids)
+
+
+# ------------------------------------------------------------------------------------------------
+# Figures per unit and per area
+# ------------------------------------------------------------------------------------------------
+
+
+def _value_sql(boundaries: str, with_indicators: bool) -> str:
+    target = target_unit_sql(boundaries)
+    current = boundaries == Boundaries.CURRENT
+    join = LINEAGE_JOIN if current else ""
+    partial = "MAX(CASE WHEN l.old_unit_id IS NOT NULL AND NOT l.whole THEN 1 ELSE 0 END)" if current else "0"
+    ntm_rule = (
+        f"AND NOT (u.catalog = 'pre2025' AND v.indicator_code IN {_NTM_SQL}) " if current else ""
+    )  # NTM figures describe one commune: never summed into a merged one
+    indicator_rule = "AND v.indicator_code IN :indicators " if with_indicators else ""
+    return (
+        f"SELECT v.period_code AS period, {target} AS unit_id, v.indicator_code AS indicator, "
+        f"SUM(v.value) AS value, {partial} AS partial, MAX(v.batch_id) AS batch_id, "
+        "COUNT(DISTINCT v.unit_id) AS sources, MIN(u.catalog) AS catalog "
+        f"FROM data_value v JOIN unit u ON u.id = v.unit_id {join} "
+        f"WHERE v.period_code IN :periods AND {target} IN :units {indicator_rule}{ntm_rule}"
+        f"GROUP BY v.period_code, {target}, v.indicator_code"
+    )
+
+
+def _params(units: list[int], periods: Sequence[str], indicators: Sequence[str] | None) -> tuple[list, dict]:
+    binds = [bindparam("periods", expanding=True), bindparam("units", expanding=True)]
+    params: dict[str, object] = {"periods": list(periods), "units": units, "a_true": True}
+    if indicators is not None:
+        binds.append(bindparam("indicators", expanding=True))
+        params["indicators"] = list(indicators)
+    return binds, params
+
+
+def unit_values(
+    connection: Connection,
+    area_id: int,
+    periods: Sequence[str],
+    indicators: Sequence[str] | None = None,
+    boundaries: str = Boundaries.REPORTED,
+) -> pd.DataFrame:
+    """Figures per unit: columns period, unit_id, unit_code, unit_name, indicator, value, partial
+    (a current-boundary figure that includes part of a divided old unit), source ("lô #3:
+    kien-luong-2019.xlsx", the latest batch behind the figure). The derived CMP_PENDING and
+    CMP_RATE are added per unit where its counts allow."""
+    area = _area(connection, area_id)
+    units = _unit_filter(connection, area, boundaries)
+    if not units or not periods:
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    wanted = None if indicators is None else _with_inputs(indicators)
+    binds, params = _params(units, periods, wanted)
+    inner = _value_sql(boundaries, wanted is not None)
+    statement = text(
+        "SELECT s.period, s.unit_id, t.code, t.name, s.indicator, s.value, s.partial, s.batch_id, b.file_name, "
+        "s.sources, s.catalog "
+        f"FROM ({inner}) s JOIN unit t ON t.id = s.unit_id LEFT JOIN import_batch b ON b.id = s.batch_id"
+    ).bindparams(*binds)
+    rows = connection.execute(statement, params).all()
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "period",
+            "unit_id",
+            "unit_code",
+            "unit_name",
+            "indicator",
+            "value",
+            "partial",
+            "batch",
+            "file",
+            "sources",
+            "catalog",
+        ],
+    )
+    frame["partial"] = frame["partial"].astype(bool)
+    if boundaries == Boundaries.CURRENT and not frame.empty:
+        # A 2025 unit whose old units did not all report (or lie partly outside the area) holds
+        # only part of its territory's figure: flag it rather than pass it off as the whole.
+        whole_count = _predecessor_counts(connection, frame["unit_id"].unique().tolist())
+        merged = frame["catalog"] == PRE2025
+        short = frame["sources"] < frame["unit_id"].map(whole_count).fillna(0)
+        frame["partial"] = frame["partial"] | (merged & short)
+    frame["source"] = [
+        f"lô #{b}: {f}" if b is not None else "" for b, f in zip(frame["batch"], frame["file"], strict=True)
+    ]
+    frame = frame.drop(columns=["batch", "file", "sources", "catalog"])
+    frame = pd.concat([frame, _derived_per_unit(frame)], ignore_index=True)
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    return _ordered(frame)[VALUE_COLUMNS].reset_index(drop=True)
+
+
+def _predecessor_counts(connection: Connection, unit_ids: list[int]) -> dict[int, int]:
+    """2025 unit id → how many old units went (mainly) into it."""
+    statement = text(
+        "SELECT new_unit_id, COUNT(*) FROM unit_lineage WHERE is_default = :t AND new_unit_id IN :ids "
+        "GROUP BY new_unit_id"
+    ).bindparams(bindparam("ids", expanding=True))
+    return dict(connection.execute(statement, {"t": True, "ids": [int(i) for i in unit_ids]}).all())
+
+
+def _with_inputs(indicators: Sequence[str]) -> list[str]:
+    """The stored indicators needed to show ``indicators`` (a rate needs its counts)."""
+    out = set(indicators)
+    if {"CMP_RATE", "CMP_PENDING"} & out:
+        out |= {"CMP_COMPETENT", "CMP_RESOLVED"}
+    return sorted(out)
+
+
+def _derived_per_unit(frame: pd.DataFrame) -> pd.DataFrame:
+    """CMP_PENDING = competent − resolved and CMP_RATE = 100 × resolved / competent, per row key."""
+    keys = ["period", "unit_id", "unit_code", "unit_name"]
+    counts = frame[frame["indicator"].isin(["CMP_COMPETENT", "CMP_RESOLVED"])]
+    if counts.empty:
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    wide = counts.pivot_table(index=keys, columns="indicator", values="value", aggfunc="sum").dropna()
+    meta = counts.groupby(keys).agg(partial=("partial", "max"), source=("source", "max"))
+    wide = wide.join(meta)
+    pending = wide.assign(indicator="CMP_PENDING", value=wide["CMP_COMPETENT"] - wide["CMP_RESOLVED"])
+    rated = wide[wide["CMP_COMPETENT"] > 0]
+    rate = rated.assign(indicator="CMP_RATE", value=100.0 * rated["CMP_RESOLVED"] / rated["CMP_COMPETENT"])
+    out = pd.concat([pending, rate]).reset_index()
+    return out[VALUE_COLUMNS]
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    order = {code: i for i, code in enumerate(indicator_catalog().codes)}
+    return frame.assign(_o=frame["indicator"].map(order)).sort_values(["period", "unit_code", "_o"]).drop(columns="_o")
+
+
+def area_totals(
+    connection: Connection,
+    area_id: int,
+    periods: Sequence[str],
+    indicators: Sequence[str] | None = None,
+    boundaries: str = Boundaries.REPORTED,
+    convention: Convention = Convention.CALENDAR,
+) -> pd.DataFrame:
+    """The area's figure per period and indicator: columns period, indicator, value,
+    units_reporting, units_expected.
+
+    Flows and stocks are summed over the units (in SQL); CMP_PENDING and CMP_RATE are recomputed
+    from the summed counts (never averaged); NTM_LEVEL is the number of communes at the standard
+    (level ≥ 1) and NTM_CRITERIA_MET the average per reporting commune, both counted on the
+    communes as they were (NTM figures are never merged); NTM_YEAR has no total."""
+    if not periods:
+        return pd.DataFrame(columns=TOTAL_COLUMNS)
+    area = _area(connection, area_id)
+    wanted = None if indicators is None else _with_inputs(indicators)
+    parts: list[pd.DataFrame] = []
+    units = _unit_filter(connection, area, boundaries)
+    if units:
+        binds, params = _params(units, periods, wanted)
+        inner = _value_sql(boundaries, wanted is not None)
+        rows = connection.execute(
+            text(
+                "SELECT period, indicator, SUM(value), COUNT(*) FROM ("
+                f"{inner}) s WHERE indicator NOT IN {_NTM_SQL} GROUP BY period, indicator"
+            ).bindparams(*binds),
+            params,
+        ).all()
+        parts.append(pd.DataFrame(rows, columns=["period", "indicator", "value", "units_reporting"]))
+    reported_units = _unit_filter(connection, area, Boundaries.REPORTED)
+    if reported_units and (wanted is None or set(wanted) & set(NTM_INDICATORS)):
+        binds, params = _params(reported_units, periods, None)
+        rows = connection.execute(
+            text(
+                "SELECT v.period_code, v.indicator_code, "
+                "CASE WHEN v.indicator_code = 'NTM_LEVEL' THEN SUM(CASE WHEN v.value >= 1 THEN 1 ELSE 0 END) "
+                "ELSE AVG(v.value) END, COUNT(*) "
+                "FROM data_value v WHERE v.period_code IN :periods AND v.unit_id IN :units "
+                "AND v.indicator_code IN ('NTM_LEVEL', 'NTM_CRITERIA_MET') "
+                "GROUP BY v.period_code, v.indicator_code"
+            ).bindparams(*binds),
+            params,
+        ).all()
+        parts.append(pd.DataFrame(rows, columns=["period", "indicator", "value", "units_reporting"]))
+    frame = (
+        pd.concat([p for p in parts if not p.empty], ignore_index=True)
+        if any(not p.empty for p in parts)
+        else pd.DataFrame(columns=["period", "indicator", "value", "units_reporting"])
+    )
+    frame["value"] = frame["value"].astype(float)
+    frame = pd.concat([frame, _derived_totals(frame)], ignore_index=True)
+    expected = _expected_units(connection, area, periods, boundaries, convention)
+    frame["units_expected"] = [
+        expected[(p, i in NTM_INDICATORS)] for p, i in zip(frame["period"], frame["indicator"], strict=True)
+    ]
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    order = {code: i for i, code in enumerate(indicator_catalog().codes)}
+    periods_order = {p: i for i, p in enumerate(periods)}
+    frame = frame.assign(_p=frame["period"].map(periods_order), _o=frame["indicator"].map(order))
+    frame = frame.sort_values(["_p", "_o"]).drop(columns=["_p", "_o"])
+    frame["units_reporting"] = frame["units_reporting"].astype(int)
+    return frame[TOTAL_COLUMNS].reset_index(drop=True)
+
+
+def _derived_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    counts = frame[frame["indicator"].isin(["CMP_COMPETENT", "CMP_RESOLVED"])]
+    if counts.empty:
+        return pd.DataFrame(columns=["period", "indicator", "value", "units_reporting"])
+    wide = counts.pivot_table(index="period", columns="indicator", values="value", aggfunc="sum").dropna()
+    reporting = counts.groupby("period")["units_reporting"].min()
+    wide = wide.join(reporting)
+    pending = wide.assign(indicator="CMP_PENDING", value=wide["CMP_COMPETENT"] - wide["CMP_RESOLVED"])
+    rated = wide[wide["CMP_COMPETENT"] > 0]
+    rate = rated.assign(indicator="CMP_RATE", value=100.0 * rated["CMP_RESOLVED"] / rated["CMP_COMPETENT"])
+    return pd.concat([pending, rate]).reset_index()[["period", "indicator", "value", "units_reporting"]]
+
+
+def _expected_units(
+    connection: Connection, area: Area, periods: Sequence[str], boundaries: str, convention: Convention
+) -> dict[tuple[str, bool], int]:
+    """(period, ntm) → how many units (communes, for NTM) should report in the period."""
+    out: dict[tuple[str, bool], int] = {}
+    counts: dict[str, tuple[int, int]] = {}
+    for period in periods:
+        reported_catalog = _catalog(period, convention)
+        for ntm in (False, True):
+            catalog = reported_catalog if ntm or boundaries != Boundaries.CURRENT else NEW2025
+            if catalog not in counts:
+                sql, params = area_units_sql(area, catalog)
+                all_units, communes = connection.execute(
+                    text(
+                        f"SELECT COUNT(*), SUM(CASE WHEN kind = 'Xã' THEN 1 ELSE 0 END) FROM unit WHERE id IN ({sql})"
+                    ),
+                    params,
+                ).one()
+                counts[catalog] = (int(all_units or 0), int(communes or 0))
+            out[(period, ntm)] = counts[catalog][1 if ntm else 0]
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Completeness
+# ------------------------------------------------------------------------------------------------
+
+
+def expected_indicators(is_commune: bool) -> list[str]:
+    """Indicators a unit must report for a complete return: every entered indicator (NTM ones only
+    for communes), except NTM_YEAR, which stays blank until the standard is met."""
+    return [i.code for i in indicator_catalog().entered if i.code != "NTM_YEAR" and (is_commune or not i.communes_only)]
+
+
+def completeness(
+    connection: Connection,
+    area_id: int,
+    periods: Sequence[str],
+    convention: Convention = Convention.CALENDAR,
+) -> pd.DataFrame:
+    """Who has reported: one row per unit that existed in each period (its catalog) and period:
+    columns period, unit_id, unit_code, unit_name, status ("reported", "partial", "missing"),
+    n_values, n_expected. Units are those that existed then, whatever boundaries are shown."""
+    area = _area(connection, area_id)
+    frames = []
+    for period in periods:
+        units = area_units(connection, area_id, period, Boundaries.REPORTED, convention)
+        units.insert(0, "period", period)
+        frames.append(units)
+    grid = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["period", "unit_id", "unit_code", "unit_name", "kind", "is_commune"])
+    )
+    counted = pd.DataFrame(columns=["period", "unit_id", "n_values"])
+    units = _unit_filter(connection, area, Boundaries.REPORTED)
+    if units and periods:
+        statement = text(
+            "SELECT period_code, unit_id, COUNT(*) FROM data_value "
+            "WHERE period_code IN :periods AND unit_id IN :units AND indicator_code IN :indicators "
+            "GROUP BY period_code, unit_id"
+        ).bindparams(
+            bindparam("periods", expanding=True),
+            bindparam("units", expanding=True),
+            bindparam("indicators", expanding=True),
+        )
+        rows = connection.execute(
+            statement,
+            {"periods": list(periods), "units": units, "indicators": expected_indicators(True)},
+        ).all()
+        counted = pd.DataFrame(rows, columns=["period", "unit_id", "n_values"])
+    grid = grid.merge(counted, on=["period", "unit_id"], how="left")
+    grid["n_values"] = grid["n_values"].fillna(0).astype(int)
+    commune_n, other_n = len(expected_indicators(True)), len(expected_indicators(False))
+    grid["n_expected"] = [commune_n if c else other_n for c in grid["is_commune"]]
+    grid["status"] = [
+        "missing" if n == 0 else ("reported" if n >= e else "partial")
+        for n, e in zip(grid["n_values"], grid["n_expected"], strict=True)
+    ]
+    return grid[["period", "unit_id", "unit_code", "unit_name", "status", "n_values", "n_expected"]]
+
+
+# ------------------------------------------------------------------------------------------------
+# New rural areas
+# ------------------------------------------------------------------------------------------------
+
+
+def ntm_status(
+    connection: Connection, area_id: int, period: str, convention: Convention = Convention.CALENDAR
+) -> pd.DataFrame:
+    """Each commune's NTM figures in ``period`` (communes as they were; towns and wards excluded):
+    columns unit_id, unit_code, unit_name, level, criteria_met, criteria_size, criteria_set, year.
+    Not reported stays NaN."""
+    units = area_units(connection, area_id, period, Boundaries.REPORTED, convention)
+    units = units[units["is_commune"]]
+    columns = ["unit_id", "unit_code", "unit_name", "level", "criteria_met", "criteria_size", "criteria_set", "year"]
+    if units.empty:
+        return pd.DataFrame(columns=columns)
+    statement = text(
+        "SELECT unit_id, "
+        "MAX(CASE WHEN indicator_code = 'NTM_LEVEL' THEN value END), "
+        "MAX(CASE WHEN indicator_code = 'NTM_CRITERIA_MET' THEN value END), "
+        "MAX(CASE WHEN indicator_code = 'NTM_CRITERIA_MET' THEN criteria_set END), "
+        "MAX(CASE WHEN indicator_code = 'NTM_YEAR' THEN value END) "
+        "FROM data_value WHERE period_code = :period AND unit_id IN :units "
+        "AND indicator_code IN ('NTM_LEVEL', 'NTM_CRITERIA_MET', 'NTM_YEAR') GROUP BY unit_id"
+    ).bindparams(bindparam("units", expanding=True))
+    rows = connection.execute(statement, {"period": period, "units": units["unit_id"].tolist()}).all()
+    figures = pd.DataFrame(rows, columns=["unit_id", "level", "criteria_met", "criteria_set", "year"])
+    frame = units.merge(figures, on="unit_id", how="left")
+    in_force = criteria_set_for(parse_period(period).end(convention))
+    sizes = {row[0]: row[1] for row in connection.execute(text("SELECT code, size FROM criteria_set"))}
+    frame["criteria_set"] = frame["criteria_set"].fillna(in_force.code)
+    frame["criteria_size"] = frame["criteria_set"].map(sizes).astype(int)
+    return frame[columns].reset_index(drop=True)
+
+
+def ntm_level_counts(
+    connection: Connection, area_id: int, periods: Sequence[str], convention: Convention = Convention.CALENDAR
+) -> pd.DataFrame:
+    """Communes per NTM level and period (communes as they were): columns period, criteria_set
+    (the set in force at the end of the period: levels are compared within one set only), level
+    (0–3), communes."""
+    area = _area(connection, area_id)
+    units = _unit_filter(connection, area, Boundaries.REPORTED)
+    columns = ["period", "criteria_set", "level", "communes"]
+    if not units or not periods:
+        return pd.DataFrame(columns=columns)
+    statement = text(
+        "SELECT period_code, value, COUNT(*) FROM data_value "
+        "WHERE indicator_code = 'NTM_LEVEL' AND period_code IN :periods AND unit_id IN :units "
+        "GROUP BY period_code, value"
+    ).bindparams(bindparam("periods", expanding=True), bindparam("units", expanding=True))
+    rows = connection.execute(statement, {"periods": list(periods), "units": units}).all()
+    frame = pd.DataFrame(rows, columns=["period", "level", "communes"])
+    frame["level"] = frame["level"].astype(int)
+    frame["criteria_set"] = [criteria_set_for(parse_period(p).end(convention)).code for p in frame["period"]]
+    order = {p: i for i, p in enumerate(periods)}
+    frame = frame.assign(_p=frame["period"].map(order)).sort_values(["_p", "level"]).drop(columns="_p")
+    return frame[columns].reset_index(drop=True)
+
+
+def targets_progress(connection: Connection, area_id: int) -> pd.DataFrame:
+    """The committee's targets for the area's units and what was achieved: columns period,
+    unit_id, unit_name, indicator, target, actual, met (None while not reported).
+
+    For a whole-year target, a level or stock is judged on the second half-year, a flow on the
+    sum of both halves; a half-year target on that half-year."""
+    area = _area(connection, area_id)
+    units = _unit_filter(connection, area, Boundaries.REPORTED)
+    columns = ["period", "unit_id", "unit_name", "indicator", "target", "actual", "met"]
+    if not units:
+        return pd.DataFrame(columns=columns)
+    statement = text(
+        "SELECT t.period_code, t.unit_id, u.name, t.indicator_code, t.value FROM target t "
+        "JOIN unit u ON u.id = t.unit_id WHERE t.unit_id IN :units ORDER BY t.period_code, u.code"
+    ).bindparams(bindparam("units", expanding=True))
+    targets = connection.execute(statement, {"units": units}).all()
+    out = []
+    catalog = indicator_catalog()
+    for period_code, unit_id, name, indicator, target in targets:
+        period = parse_period(period_code)
+        flow = catalog.get(indicator).is_flow
+        halves = [h.code for h in period.halves()] if period.is_year else [period.code]
+        wanted = halves if flow or not period.is_year else [halves[-1]]
+        actual_rows = connection.execute(
+            text(
+                "SELECT SUM(value), COUNT(*) FROM data_value WHERE unit_id = :u AND indicator_code = :i "
+                "AND period_code IN :ps"
+            ).bindparams(bindparam("ps", expanding=True)),
+            {"u": unit_id, "i": indicator, "ps": wanted},
+        ).one()
+        actual = float(actual_rows[0]) if actual_rows[1] == len(wanted) else None
+        out.append(
+            (period_code, unit_id, name, indicator, target, actual, None if actual is None else actual >= target)
+        )
+    return pd.DataFrame(out, columns=columns)
+
+
+# ------------------------------------------------------------------------------------------------
+# One unit
+# ------------------------------------------------------------------------------------------------
+
+
+def lineage(connection: Connection, unit_id: int) -> pd.DataFrame:
+    """The unit's place in the 2025 reorganisation: columns direction ("predecessor" or
+    "successor"), unit_id, unit_code, unit_name, catalog, whole."""
+    rows = [("predecessor", link) for link in predecessors(connection, unit_id)]
+    rows += [("successor", link) for link in successors(connection, unit_id)]
+    return pd.DataFrame(
+        [(d, ln.unit_id, ln.code, ln.name, ln.catalog, ln.whole) for d, ln in rows],
+        columns=["direction", "unit_id", "unit_code", "unit_name", "catalog", "whole"],
+    )
+
+
+def unit_batches(connection: Connection, unit_id: int) -> pd.DataFrame:
+    """Where the unit's figures (and, for a 2025 unit, its predecessors') came from: columns
+    batch_id, file_name, file_format, loaded_by, started_at, unit_name, values."""
+    statement = text(
+        "SELECT b.id, b.file_name, b.file_format, b.loaded_by, b.started_at, u.name, COUNT(*) "
+        "FROM data_value v JOIN import_batch b ON b.id = v.batch_id JOIN unit u ON u.id = v.unit_id "
+        "WHERE v.unit_id = :u OR v.unit_id IN (SELECT old_unit_id FROM unit_lineage WHERE new_unit_id = :u) "
+        "GROUP BY b.id, b.file_name, b.file_format, b.loaded_by, b.started_at, u.name ORDER BY b.id"
+    )
+    rows = connection.execute(statement, {"u": unit_id}).all()
+    return pd.DataFrame(
+        rows, columns=["batch_id", "file_name", "file_format", "loaded_by", "started_at", "unit_name", "values"]
+    )
+
+
+def period_options(periods: Sequence[str], lang: str = "vi") -> dict[str, str]:
+    """Period code → label in the language ("6 tháng đầu năm 2019" / "First half of 2019")."""
+    return {p: (parse_period(p).label_vi if lang == "vi" else parse_period(p).label_en) for p in periods}
+
+
+def previous_periods(period: str) -> tuple[str, str]:
+    """(the period before, the same period last year): what a review compares with."""
+    p: Period = parse_period(period)
+    return p.previous().code, p.same_period_last_year().code
