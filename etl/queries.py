@@ -636,3 +636,58 @@ def previous_periods(period: str) -> tuple[str, str]:
     """(the period before, the same period last year): what a review compares with."""
     p: Period = parse_period(period)
     return p.previous().code, p.same_period_last_year().code
+
+
+def to_years(totals: pd.DataFrame) -> pd.DataFrame:
+    """Half-year area totals (from :func:`area_totals`) rolled up into whole years, by each
+    indicator's aggregation in the catalog: flows summed; stocks at the end of the year (the second
+    half); CMP_CARRY from the start (the first half); CMP_COMPETENT summed less the second half's
+    carry-over (counted once); CMP_PENDING and CMP_RATE recomputed; NTM levels and criteria at the
+    end of the year. A year lacking a half it needs is left out, never filled with zeros.
+
+    Columns as :func:`area_totals`, with ``period`` the year ("2019")."""
+    columns = TOTAL_COLUMNS
+    if totals.empty:
+        return pd.DataFrame(columns=columns)
+    catalog = indicator_catalog()
+    frame = totals.copy()
+    parsed = frame["period"].map(parse_period)
+    frame = frame[parsed.map(lambda p: not p.is_year)]
+    frame["year"] = frame["period"].map(lambda p: str(parse_period(p).year))
+    frame["half"] = frame["period"].map(lambda p: parse_period(p).half)
+    value = frame.pivot_table(index=["year", "indicator"], columns="half", values="value", aggfunc="sum")
+    reporting = frame.pivot_table(index=["year", "indicator"], columns="half", values="units_reporting", aggfunc="min")
+    expected = frame.pivot_table(index=["year", "indicator"], columns="half", values="units_expected", aggfunc="max")
+    for table in (value, reporting, expected):
+        for half in (1, 2):
+            if half not in table.columns:
+                table[half] = float("nan")
+    rows = []
+    carry_s2 = {year: value.loc[(year, "CMP_CARRY"), 2] for year, ind in value.index if ind == "CMP_CARRY"}
+    for (year, code), halves in value.iterrows():
+        if code not in catalog or (not catalog.get(code).entered and code not in {"CMP_PENDING", "CMP_RATE"}):
+            continue
+        rule = catalog.get(code).aggregation
+        first, second = halves[1], halves[2]
+        if rule == "sum":
+            result = first + second
+        elif rule == "first":
+            result = first
+        elif rule == "sum_of_new_plus_first_carry":
+            result = first + second - carry_s2.get(year, float("nan"))
+        else:  # last, recompute (recomputed below), levels and criteria: the end of the year
+            result = second
+        if code in {"CMP_PENDING", "CMP_RATE"} or pd.isna(result):
+            continue
+        units = reporting.loc[(year, code)].min()
+        rows.append((year, code, float(result), int(units), int(expected.loc[(year, code)].max())))
+    years = pd.DataFrame(rows, columns=columns)
+    derived = _derived_totals(years.drop(columns="units_expected"))
+    if not derived.empty:
+        derived["units_expected"] = derived["period"].map(
+            years[years["indicator"] == "CMP_COMPETENT"].set_index("period")["units_expected"]
+        )
+        years = pd.concat([years, derived[columns]], ignore_index=True)
+    order = {code: i for i, code in enumerate(catalog.codes)}
+    years = years.assign(_o=years["indicator"].map(order)).sort_values(["period", "_o"]).drop(columns="_o")
+    return years.reset_index(drop=True)

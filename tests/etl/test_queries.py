@@ -199,3 +199,23 @@ def test_warnings_point_at_a_carry_over_mismatch(engine, tmp_path):
     [row] = frame.itertuples()
     assert (row.unit_name, row.kind, row.indicator) == ("Xã Kiên Bình", "carry", "CMP_CARRY")
     assert "(1)" in row.message and "(4)" in row.message
+
+
+def test_years_roll_up_by_each_indicators_aggregation(conn, district):
+    halves = q.area_totals(conn, district, ("2019S1", "2019S2", "2020S1"))
+    years = q.to_years(halves)
+    assert set(years["period"]) == {"2019", "2020"}
+
+    def half(period, code):
+        return total(halves, period, code)
+
+    assert total(years, "2019", "DLG_HELD") == half("2019S1", "DLG_HELD") + half("2019S2", "DLG_HELD")
+    assert total(years, "2019", "VIL_TOTAL") == half("2019S2", "VIL_TOTAL")  # a stock: end of year
+    assert total(years, "2019", "CMP_CARRY") == half("2019S1", "CMP_CARRY")  # carried in at the start
+    competent = half("2019S1", "CMP_COMPETENT") + half("2019S2", "CMP_COMPETENT") - half("2019S2", "CMP_CARRY")
+    assert total(years, "2019", "CMP_COMPETENT") == competent
+    resolved = half("2019S1", "CMP_RESOLVED") + half("2019S2", "CMP_RESOLVED")
+    assert total(years, "2019", "CMP_RATE") == pytest.approx(100 * resolved / competent)
+    assert total(years, "2019", "NTM_LEVEL") == 7
+    # 2020 has only its first half: flows are left out, never summed over a missing half
+    assert years[(years["period"] == "2020") & (years["indicator"] == "DLG_HELD")].empty
