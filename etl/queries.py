@@ -315,20 +315,27 @@ def _with_inputs(indicators: Sequence[str]) -> list[str]:
     return sorted(out)
 
 
-def _derived_per_unit(frame: pd.DataFrame) -> pd.DataFrame:
-    """CMP_PENDING = competent − resolved and CMP_RATE = 100 × resolved / competent, per row key."""
-    keys = ["period", "unit_id", "unit_code", "unit_name"]
+def _derived(frame: pd.DataFrame, keys: list[str], carried: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """CMP_PENDING = competent − resolved and CMP_RATE = 100 × resolved / competent, recomputed per
+    ``keys`` from the counts in ``frame`` (never averaged); ``carried`` names the other columns to
+    keep, as pandas named aggregations. Rows lacking either count are left out."""
     counts = frame[frame["indicator"].isin(["CMP_COMPETENT", "CMP_RESOLVED"])]
+    columns = [*keys, "indicator", "value", *carried]
     if counts.empty:
-        return pd.DataFrame(columns=VALUE_COLUMNS)
+        return pd.DataFrame(columns=columns)
     wide = counts.pivot_table(index=keys, columns="indicator", values="value", aggfunc="sum").dropna()
-    meta = counts.groupby(keys).agg(partial=("partial", "max"), source=("source", "max"))
-    wide = wide.join(meta)
+    if "CMP_COMPETENT" not in wide.columns or "CMP_RESOLVED" not in wide.columns:
+        return pd.DataFrame(columns=columns)
+    wide = wide.join(counts.groupby(keys).agg(**carried))
     pending = wide.assign(indicator="CMP_PENDING", value=wide["CMP_COMPETENT"] - wide["CMP_RESOLVED"])
     rated = wide[wide["CMP_COMPETENT"] > 0]
     rate = rated.assign(indicator="CMP_RATE", value=100.0 * rated["CMP_RESOLVED"] / rated["CMP_COMPETENT"])
-    out = pd.concat([pending, rate]).reset_index()
-    return out[VALUE_COLUMNS]
+    return pd.concat([pending, rate]).reset_index()[columns]
+
+
+def _derived_per_unit(frame: pd.DataFrame) -> pd.DataFrame:
+    keys = ["period", "unit_id", "unit_code", "unit_name"]
+    return _derived(frame, keys, {"partial": ("partial", "max"), "source": ("source", "max")})[VALUE_COLUMNS]
 
 
 def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
@@ -405,16 +412,7 @@ def area_totals(
 
 
 def _derived_totals(frame: pd.DataFrame) -> pd.DataFrame:
-    counts = frame[frame["indicator"].isin(["CMP_COMPETENT", "CMP_RESOLVED"])]
-    if counts.empty:
-        return pd.DataFrame(columns=["period", "indicator", "value", "units_reporting"])
-    wide = counts.pivot_table(index="period", columns="indicator", values="value", aggfunc="sum").dropna()
-    reporting = counts.groupby("period")["units_reporting"].min()
-    wide = wide.join(reporting)
-    pending = wide.assign(indicator="CMP_PENDING", value=wide["CMP_COMPETENT"] - wide["CMP_RESOLVED"])
-    rated = wide[wide["CMP_COMPETENT"] > 0]
-    rate = rated.assign(indicator="CMP_RATE", value=100.0 * rated["CMP_RESOLVED"] / rated["CMP_COMPETENT"])
-    return pd.concat([pending, rate]).reset_index()[["period", "indicator", "value", "units_reporting"]]
+    return _derived(frame, ["period"], {"units_reporting": ("units_reporting", "min")})
 
 
 def _expected_units(
