@@ -230,6 +230,59 @@ def export(
         _echo_err(f"Đã ghi {output}")
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", help="Cổng của bảng điều khiển.", min=1, max=65535)] = 8501,
+    host: Annotated[
+        str, typer.Option("--host", help="Địa chỉ lắng nghe (0.0.0.0 để mở cho cả mạng nội bộ).")
+    ] = "127.0.0.1",
+) -> None:
+    """Mở bảng điều khiển (Streamlit) trên cơ sở dữ liệu QCDC_DATABASE_URL: http://HOST:PORT."""
+    import os
+    import subprocess
+    import tomllib
+
+    from etl.db import redact_url, schema_is_current
+    from etl.settings import PROJECT_ROOT
+
+    settings = get_settings()
+    try:
+        ready = schema_is_current(_engine())
+    except QcdcError:
+        ready = False
+    if not ready:
+        _echo_err(
+            f"Lỗi: cơ sở dữ liệu {redact_url(settings.database_url)} chưa được khởi tạo — "
+            "chạy qcdc demo hoặc qcdc init trước."
+        )
+        raise typer.Exit(1)
+    script = PROJECT_ROOT / "dashboard" / "app.py"
+    options: dict[str, str] = {}
+    config = PROJECT_ROOT / ".streamlit" / "config.toml"
+    if config.is_file():  # the project's Streamlit settings, whatever folder we run from
+        for section, values in tomllib.loads(config.read_text(encoding="utf-8")).items():
+            for name, value in values.items():
+                options[f"{section}.{name}"] = str(value).lower() if isinstance(value, bool) else str(value)
+    options.update(
+        {
+            "server.port": str(port),
+            "server.address": host,
+            "server.headless": "true",
+            "browser.gatherUsageStats": "false",
+        }
+    )
+    command = [sys.executable, "-m", "streamlit", "run", str(script)]
+    for name, value in options.items():
+        command += [f"--{name}", value]
+    typer.echo(f"Bảng điều khiển: http://{host}:{port} — cơ sở dữ liệu {redact_url(settings.database_url)}")
+    typer.echo("Dừng bằng Ctrl+C.")
+    try:
+        result = subprocess.run(command, env=os.environ.copy(), check=False)
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+    raise typer.Exit(result.returncode)
+
+
 def main() -> None:
     app()
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 import pandas as pd
@@ -161,6 +162,22 @@ def periods_with_data(connection: Connection) -> list[str]:
     return [row[0] for row in rows]
 
 
+def last_update(connection: Connection, area_id: int) -> datetime | None:
+    """When the newest import batch behind the area's figures (either catalog) was loaded (UTC)."""
+    area = _area(connection, area_id)
+    units = _unit_filter(connection, area, Boundaries.REPORTED)
+    if not units:
+        return None
+    statement = text(
+        "SELECT MAX(b.started_at) FROM import_batch b WHERE b.id IN "
+        "(SELECT DISTINCT batch_id FROM data_value WHERE unit_id IN :units)"
+    ).bindparams(bindparam("units", expanding=True))
+    moment = connection.execute(statement, {"units": units}).scalar_one_or_none()
+    if isinstance(moment, str):  # SQLite returns the stored text for an aggregate
+        moment = datetime.fromisoformat(moment)
+    return moment
+
+
 def is_sample_data(connection: Connection) -> bool:
     """True when every import batch is the demo's (the illustrative Kiên Lương sample)."""
     total, demo = connection.execute(
@@ -248,7 +265,8 @@ def unit_values(
     boundaries: str = Boundaries.REPORTED,
 ) -> pd.DataFrame:
     """Figures per unit: columns period, unit_id, unit_code, unit_name, indicator, value, partial
-    (a current-boundary figure that includes part of a divided old unit), source ("lô #3:
+    (a current-boundary figure that covers only part of the 2025 unit's territory: it includes part
+    of a divided old unit, or not every old unit that went into it has a figure), source ("lô #3:
     kien-luong-2019.xlsx", the latest batch behind the figure). The derived CMP_PENDING and
     CMP_RATE are added per unit where its counts allow."""
     area = _area(connection, area_id)

@@ -219,3 +219,8 @@ def test_years_roll_up_by_each_indicators_aggregation(conn, district):
     assert total(years, "2019", "NTM_LEVEL") == 7
     # 2020 has only its first half: flows are left out, never summed over a missing half
     assert years[(years["period"] == "2020") & (years["indicator"] == "DLG_HELD")].empty
+
+
+def test_last_update_is_the_newest_batch_behind_the_area(conn, district):
+    moment = q.last_update(conn, district)
+    assert moment is not None and moment.year == 2026

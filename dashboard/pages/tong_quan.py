@@ -1,0 +1,144 @@
+"""Tổng quan: where the area stands this period, against the previous period and the same period
+last year; who has reported; the NTM headline; warnings; one indicator by unit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, queries, state, ui
+from dashboard.i18n import TEXTS, indicator_name, period_label, period_short, short_name
+from etl.periods import parse_period
+from etl.queries import previous_periods
+
+MAIN = (
+    "DLG_HELD",
+    "DLG_OPINIONS",
+    "CMP_NEW",
+    "CMP_RESOLVED",
+    "CMP_RATE",
+    "CMP_PENDING",
+    "TTND_SUPERV",
+    "DVK_MODELS",
+    "MTTQ_SUPERV",
+)
+LOWER_IS_BETTER = {"CMP_PENDING"}
+SPARK_PERIODS = 8
+
+f = state.current(__file__)
+lang = f.lang
+area_id = f.area.unit_id
+ui.header(f, "page.tong_quan", period_label(f.period, lang))
+
+previous, last_year = previous_periods(f.period)
+history = [p for p in f.all_periods if parse_period(p) <= parse_period(f.period)][-SPARK_PERIODS:]
+wanted = tuple(dict.fromkeys([*history, previous, last_year]))
+totals = queries.area_totals(area_id, wanted, (*MAIN, "NTM_LEVEL"), f.boundaries)
+cells = totals.set_index(["period", "indicator"])
+
+
+def cell(period: str, code: str) -> pd.Series | None:
+    return cells.loc[(period, code)] if (period, code) in cells.index else None
+
+
+def shown(value: float, code: str) -> str:
+    text = ui.number(value, ui.decimals_for(code), lang)
+    return f"{text} %" if code == "CMP_RATE" else text
+
+
+def change(now: pd.Series | None, before: pd.Series | None, code: str) -> str | None:
+    if now is None or before is None:
+        return None
+    difference = float(now["value"]) - float(before["value"])
+    text = ui.number(difference, ui.decimals_for(code), lang)
+    if text.strip("-0,.") == "":  # no change (also -0,0 after rounding)
+        text = ui.number(0, ui.decimals_for(code), lang)
+    elif difference > 0:
+        text = f"+{text}"
+    return f"{text} {f.t('unit.percent_points')}" if code == "CMP_RATE" else text
+
+
+# Reporting and NTM headlines
+status = queries.completeness(area_id, (f.period,))
+left, right = st.columns(2)
+with left:
+    reported = status[status["status"] != "missing"]
+    st.metric(f.t("overview.status"), f.t("overview.completeness", reporting=len(reported), expected=len(status)))
+    missing = status.loc[status["status"] == "missing", "unit_name"].tolist()
+    partial = status.loc[status["status"] == "partial", "unit_name"].tolist()
+    if missing:
+        st.warning(f.t("overview.missing", names=", ".join(missing)), icon=":material/schedule:")
+    if partial:
+        st.info(f.t("overview.partial", names=", ".join(partial)))
+    if not missing and not partial and len(status):
+        st.success(f.t("overview.all_reported"))
+with right:
+    ntm = cell(f.period, "NTM_LEVEL")
+    if ntm is not None and int(ntm["units_expected"]):
+        communes = int(ntm["units_expected"])
+        st.metric(indicator_name("NTM_LEVEL", lang), f.t("overview.ntm", met=int(ntm["value"]), communes=communes))
+        if int(ntm["units_reporting"]) < communes:
+            st.caption(f.t("overview.ntm_unreported", n=communes - int(ntm["units_reporting"])))
+    else:
+        st.metric(indicator_name("NTM_LEVEL", lang), "–")
+        st.caption(f.t("overview.ntm_none") if f.period in f.all_periods else f.t("empty.period"))
+
+# Metric cards
+st.subheader(f.t("overview.cards"))
+if not any((f.period, code) in cells.index for code in MAIN):
+    ui.empty(f.t("empty.period"))
+else:
+    columns = st.columns(3)
+    for index, code in enumerate(MAIN):
+        now = cell(f.period, code)
+        with columns[index % 3]:
+            spark = [float(cells.loc[(p, code), "value"]) if (p, code) in cells.index else None for p in history]
+            st.metric(
+                short_name(code, lang),
+                shown(float(now["value"]), code) if now is not None else "–",
+                change(now, cell(previous, code), code),
+                delta_color="inverse" if code in LOWER_IS_BETTER else "normal",
+                delta_description=f.t("overview.vs_previous"),
+                help=indicator_name(code, lang),
+                border=True,
+                chart_data=spark if sum(v is not None for v in spark) > 1 else None,
+            )
+            if now is not None and int(now["units_reporting"]) < int(now["units_expected"]):
+                counts = {"reporting": int(now["units_reporting"]), "expected": int(now["units_expected"])}
+                st.caption(":orange[" + f.t("overview.partial_card", **counts) + "]")
+            versus = change(now, cell(last_year, code), code) or f.t("overview.no_comparison")
+            st.caption(f.t("overview.vs_last_year", period=period_short(last_year, lang), delta=versus))
+
+# Warnings from etl.checks
+st.subheader(f.t("overview.warnings"))
+with ui.guarded(lang):
+    warnings = queries.data_warnings(area_id, f.period, f.boundaries)
+    if warnings.empty:
+        st.success(f.t("overview.no_warnings"))
+    else:
+        st.table(
+            pd.DataFrame(
+                {
+                    f.t("col.unit"): warnings["unit_name"],
+                    f.t("col.indicator"): [indicator_name(c, lang) if c else "" for c in warnings["indicator"]],
+                    f.t("col.severity"): [
+                        f.t(f"severity.{s}") if s in {"error", "warning", "info"} else s for s in warnings["severity"]
+                    ],
+                    f.t("col.kind"): [f.t(f"kind.{k}") if f"kind.{k}" in TEXTS else k for k in warnings["kind"]],
+                    f.t("col.message"): warnings["message"],
+                }
+            ),
+            hide_index=True,
+            border="horizontal",
+        )
+
+# One indicator by unit
+st.subheader(f.t("overview.by_unit"))
+indicator = ui.indicator_picker(f, "DLG_HELD")
+values = queries.unit_values(area_id, (f.period,), (indicator,), f.boundaries)
+units = queries.area_units(area_id, f.period, f.boundaries)
+not_reported = units.loc[~units["unit_id"].isin(values["unit_id"]), "unit_name"].tolist()
+ui.chart(
+    charts.unit_bar(values, indicator, f.period, f.chart_context(), ui.unit_colours(f), missing=not_reported),
+    key="overview_bar",
+)

@@ -1,0 +1,250 @@
+"""What every page shares: the sidebar filters, the page header, error and empty states, charts,
+tables with Vietnamese number format, and download buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.navigation.page import StreamlitPage
+
+from dashboard import queries, state
+from dashboard.exports import csv_bytes, xlsx_bytes
+from dashboard.i18n import LANGUAGES, indicator_name, period_label, t
+from dashboard.queries import FeatureUnavailable
+from etl.errors import QcdcError
+from etl.indicators import indicator_catalog
+from etl.text import format_number
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "toImageButtonOptions": {"format": "png", "scale": 2, "width": 1600, "height": 900},
+    "locale": "vi",
+}
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+# ------------------------------------------------------------------------------------------------
+# Sidebar
+# ------------------------------------------------------------------------------------------------
+
+
+def page_links(menu: DeltaGenerator, pages: Sequence[StreamlitPage]) -> None:
+    """The navigation: links that keep the filters in the URL, so that a page switch is one
+    browser history entry and the back button returns to the previous view."""
+    with menu:
+        for page in pages:
+            st.page_link(page, query_params=state.url_params(), width="stretch")
+        st.divider()
+
+
+def language_switch() -> str:
+    with st.sidebar:
+        return state.choose(
+            "lang",
+            LANGUAGES,
+            "vi",
+            label=t("filter.language", state.language()),
+            format_func=LANGUAGE_NAMES.get,
+            widget=st.radio,
+            horizontal=True,
+        )
+
+
+def sidebar_filters(lang: str) -> state.Filters | None:
+    """Area, period, range and boundaries; ``None`` (with a message) when there is nothing to show."""
+    options = queries.area_options()
+    periods = queries.periods_with_data()
+    if not options or not periods:
+        st.info(t("empty.database", lang))
+        return None
+    by_id = {o.unit_id: o for o in options}
+    default = queries.default_area()
+    with st.sidebar:
+        area_id = state.choose(
+            "area",
+            list(by_id),
+            default.unit_id if default else options[0].unit_id,
+            label=t("filter.area", lang),
+            format_func=lambda i: by_id[i].label_en if lang == "en" else by_id[i].label_vi,
+        )
+        newest_first = list(reversed(periods))
+        period = state.choose(
+            "period",
+            newest_first,
+            newest_first[0],
+            label=t("filter.period", lang),
+            format_func=lambda p: period_label(p, lang),
+        )
+        st.markdown(f"**{t('filter.range', lang)}**")
+        first, last = state.choose_range(
+            periods,
+            labels=(t("filter.from", lang), t("filter.to", lang)),
+            format_func=lambda p: period_label(p, lang),
+        )
+        boundaries = state.choose(
+            "bnd",
+            state.boundaries_options(),
+            "reported",
+            label=t("filter.boundaries", lang),
+            format_func=lambda b: t(f"boundaries.{b}", lang),
+            widget=st.radio,
+            help=t("boundaries.help", lang),
+        )
+        sample = queries.is_sample_data()
+        if sample:
+            st.badge(t("sample.badge", lang), icon=":material/science:", color="red")
+            st.caption(t("sample.note", lang))
+    return state.Filters(
+        lang=lang,
+        area=by_id[area_id],
+        period=period,
+        periods=state.half_years(first, last),
+        boundaries=boundaries,
+        sample=sample,
+        updated=queries.last_update(area_id),
+        all_periods=tuple(periods),
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Page pieces
+# ------------------------------------------------------------------------------------------------
+
+
+def header(f: state.Filters, page_key: str, when: str) -> None:
+    """The page title, then where, when, which boundaries, and the sample badge."""
+    st.title(f.t(page_key))
+    parts = [f"**{f.area_label}**", when, f.t(f"boundaries.caption.{f.boundaries}")]
+    st.caption(" · ".join(p for p in parts if p))
+    if f.sample:
+        st.badge(f.t("sample.badge"), icon=":material/science:", color="red")
+
+
+@contextmanager
+def guarded(lang: str) -> Iterator[None]:
+    """Show the project's typed errors as a message that says what to do, never a traceback."""
+    try:
+        yield
+    except FeatureUnavailable as exc:
+        st.warning(t("error.unavailable", lang, name=exc.name))
+    except QcdcError as exc:
+        st.error(t("error.data", lang, message=str(exc)))
+    except SQLAlchemyError as exc:
+        st.error(t("error.database", lang, message=type(exc).__name__))
+
+
+def empty(message: str) -> None:
+    st.info(message, icon=":material/info:")
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, theme=None)
+
+
+def indicator_picker(f: state.Filters, default: str, *, codes: Sequence[str] | None = None, key: str = "ind") -> str:
+    catalog = indicator_catalog()
+    options = list(codes) if codes is not None else [c for c in catalog.codes if c != "NTM_YEAR"]
+    return state.choose(
+        key,
+        options,
+        default,
+        label=f.t("filter.indicator"),
+        format_func=lambda c: f"{indicator_name(c, f.lang)} ({c})",
+    )
+
+
+def number(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return format_number(float(value), decimals, "en" if lang == "en" else "vi")
+
+
+def decimals_for(indicator: str) -> int:
+    return 1 if indicator in {"CMP_RATE", "NTM_CRITERIA_MET"} else 0
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    lang: str,
+    decimals: Mapping[str, int] | None = None,
+    key: str | None = None,
+    height: int | None = None,
+) -> None:
+    """A sortable table; numbers shown the Vietnamese way (1.050 and 85,5) and still sorted as
+    numbers. Whole numbers without decimals, others with one, unless ``decimals`` (column →
+    places) says otherwise; a missing value shows "–"."""
+    decimals = dict(decimals or {})
+    formats = {}
+    for column in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
+            formats[column] = lambda v, c=column: number(v, decimals.get(c, _places(v)), lang)
+    styled = frame.style.format(formats, na_rep="–") if formats else frame
+    kwargs = {"height": height} if height else {}
+    st.dataframe(styled, hide_index=True, width="stretch", key=key, **kwargs)
+
+
+def _places(value: object) -> int:
+    try:
+        return 0 if float(value).is_integer() else 1  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0
+
+
+def downloads(frame: pd.DataFrame, *, name: str, f: state.Filters, key: str) -> None:
+    """CSV (UTF-8 with BOM) and Excel of the table the page shows."""
+    source = f.chart_context().source_line()
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        f.t("download.csv"),
+        data=csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        f.t("download.xlsx"),
+        data=xlsx_bytes(frame, sheet=name[:31], source=source),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
+
+
+def values_table(values: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``unit_values`` rows as a readable table with a source column (labels in the language)."""
+    out = pd.DataFrame(
+        {
+            t("col.period", lang): [period_label(p, lang) for p in values["period"]],
+            t("col.unit_code", lang): values["unit_code"].astype(str),
+            t("col.unit", lang): values["unit_name"],
+            t("col.indicator", lang): [indicator_name(c, lang) for c in values["indicator"]],
+            t("col.value", lang): values["value"].astype(float),
+            t("col.source", lang): values["source"],
+        }
+    )
+    if "partial" in values and values["partial"].any():
+        out[t("col.partial", lang)] = [t("yes", lang) if p else "" for p in values["partial"]]
+    return out
+
+
+def unit_colours(f: state.Filters) -> dict[str, str]:
+    """One colour per unit code of the area, over both catalogs: the same in every chart."""
+    from dashboard.charts import colour_map
+
+    codes: set[str] = set()
+    for period in dict.fromkeys((f.all_periods[0], f.all_periods[-1])):
+        for boundaries in state.boundaries_options():
+            codes.update(str(c) for c in queries.area_units(f.area.unit_id, period, boundaries)["unit_code"])
+    return colour_map(codes)
