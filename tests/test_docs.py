@@ -33,7 +33,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_quick_start_installs_and_runs_the_demo():
-    assert "python -m pip install -e . && qcdc demo" in README
+    assert "python -m pip install -e . && qcdc demo && qcdc serve" in README
 
 
 def test_indicator_catalog_is_the_shared_contract():
