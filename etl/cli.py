@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ import typer
 from etl import __version__
 from etl.db import get_engine, redact_url, upgrade_schema
 from etl.errors import InvalidPeriod, QcdcError, UnknownUnit
-from etl.load import FileReport, LoadReport, Source, load
+from etl.load import FileReport, LoadReport, Source, default_user, load
 from etl.settings import default_database_url, get_settings
 from etl.text import format_datetime
 
@@ -159,6 +160,16 @@ def demo() -> None:
     elapsed = time.perf_counter() - started
     values = sum(f.inserted + f.updated + f.unchanged for f in report.files)
     typer.echo(f"Đã xử lý {values} giá trị từ {len(files)} tệp trong {elapsed:.1f} giây.")
+    from etl.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
+    from etl.submissions import open_period
+
+    with _engine().begin() as connection:
+        created = ensure_demo_accounts(connection)
+        open_period(connection, DEMO_OPEN_PERIOD, deadline=DEMO_DEADLINE, by="demo")
+    if created:
+        accounts = ", ".join(f"{name} / {password} ({role.value})" for name, password, role, _n, _s in DEMO_ACCOUNTS)
+        typer.echo(f"Tài khoản demo (chỉ dùng để thử, không dùng cho số liệu thật): {accounts}")
+    typer.echo(f"Kỳ {DEMO_OPEN_PERIOD} đang mở để nhập, hạn nộp {DEMO_DEADLINE:%d/%m/%Y}.")
     typer.echo("Số liệu mẫu là minh họa (xem data/sample/README.md). Xuất thử: qcdc export --period 2019S1")
     raise typer.Exit(0 if report.ok else 1)
 
@@ -256,6 +267,15 @@ def serve(
             "chạy qcdc demo hoặc qcdc init trước."
         )
         raise typer.Exit(1)
+    from etl.accounts import has_demo_accounts
+    from etl.queries import is_sample_data
+
+    with _engine().connect() as connection:
+        if has_demo_accounts(connection) and not is_sample_data(connection):
+            _echo_err(
+                "CẢNH BÁO: cơ sở dữ liệu này có số liệu thật nhưng vẫn còn tài khoản demo (mật khẩu công khai "
+                "trong README). Hãy khoá chúng: qcdc users disable admin thuky xa.honnghe lanhdao"
+            )
     script = PROJECT_ROOT / "dashboard" / "app.py"
     options: dict[str, str] = {}
     config = PROJECT_ROOT / ".streamlit" / "config.toml"
@@ -281,6 +301,197 @@ def serve(
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
     raise typer.Exit(result.returncode)
+
+
+users_app = typer.Typer(help="Quản lý tài khoản: add, list, disable, enable, set-password.", no_args_is_help=True)
+periods_app = typer.Typer(
+    help="Mở, đóng kỳ nhập số liệu và đặt hạn nộp: open, close, deadline, list.", no_args_is_help=True
+)
+app.add_typer(users_app, name="users")
+app.add_typer(periods_app, name="periods")
+DEMO_OPEN_PERIOD = "2026S2"
+DEMO_DEADLINE = date(2026, 12, 20)
+
+
+def _scope_ids(connection, codes: list[str]) -> list[int]:  # type: ignore[no-untyped-def]
+    """Unit ids for --unit values: "30814" (the newest catalog that has the code) or "pre2025:902"."""
+    from etl.units import unit_by_code
+
+    ids = []
+    for raw in codes:
+        catalog, _, code = raw.rpartition(":")
+        catalogs = [catalog] if catalog else ["2025", "pre2025"]
+        unit = next((u for c in catalogs if (u := unit_by_code(connection, catalog=c, code=code.strip()))), None)
+        if unit is None:
+            raise typer.BadParameter(f"không có đơn vị mã '{raw}'", param_hint="--unit")
+        ids.append(unit.id)
+    return ids
+
+
+def _password_option(help_text: str):  # type: ignore[no-untyped-def]
+    return typer.Option(
+        "--password", prompt="Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu", help=help_text
+    )
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập, ví dụ xa.honnghe.")],
+    role: Annotated[str, typer.Option("--role", help="admin, reviewer, official hoặc viewer.")],
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            help="Mã đơn vị trong phạm vi (xã của cán bộ xã, huyện/tỉnh của thư ký); "
+            "lặp lại được; 'pre2025:902' để chỉ danh mục cũ.",
+        ),
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="Họ tên hiển thị.")] = "",
+    password: Annotated[str | None, _password_option("Mật khẩu (hỏi nếu không ghi).")] = None,
+) -> None:
+    """Tạo tài khoản. Mật khẩu chỉ lưu dưới dạng băm argon2."""
+    from etl.accounts import create_user
+
+    try:
+        with _engine().begin() as connection:
+            account = create_user(
+                connection,
+                username=username,
+                password=password or "",
+                role=role,
+                full_name=name,
+                unit_ids=_scope_ids(connection, unit or []),
+            )
+    except QcdcError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"Đã tạo tài khoản {account.username} ({account.role.value}).")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Liệt kê tài khoản: tên, vai trò, trạng thái, phạm vi."""
+    from etl.accounts import list_users
+    from etl.units import unit_by_id
+
+    with _engine().connect() as connection:
+        for account in list_users(connection):
+            scope = (
+                ", ".join(f"{u.name} ({u.code})" for uid in account.unit_ids if (u := unit_by_id(connection, uid)))
+                or "toàn bộ"
+            )
+            state = "hoạt động" if account.active else "đã khoá"
+            typer.echo(f"{account.username}\t{account.role.value}\t{state}\t{account.full_name}\t{scope}")
+
+
+def _set_active(usernames: list[str], active: bool) -> None:
+    from etl.accounts import set_active
+
+    try:
+        with _engine().begin() as connection:
+            for username in usernames:
+                set_active(connection, username, active)
+    except QcdcError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"Đã {'mở' if active else 'khoá'}: {', '.join(usernames)}.")
+
+
+@users_app.command("disable")
+def users_disable(usernames: Annotated[list[str], typer.Argument(help="Tên đăng nhập.")]) -> None:
+    """Khoá tài khoản (không xoá: lịch sử vẫn giữ tên người đã nhập)."""
+    _set_active(usernames, False)
+
+
+@users_app.command("enable")
+def users_enable(usernames: Annotated[list[str], typer.Argument(help="Tên đăng nhập.")]) -> None:
+    """Mở lại tài khoản đã khoá."""
+    _set_active(usernames, True)
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập.")],
+    password: Annotated[str | None, _password_option("Mật khẩu mới (hỏi nếu không ghi).")] = None,
+) -> None:
+    """Đặt mật khẩu mới (và mở khoá đăng nhập nếu đang tạm dừng vì nhập sai)."""
+    from etl.accounts import set_password
+
+    try:
+        with _engine().begin() as connection:
+            set_password(connection, username, password or "")
+    except QcdcError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"Đã đặt mật khẩu mới cho {username}.")
+
+
+def _period_code(raw: str) -> str:
+    from etl.periods import parse_period
+
+    try:
+        return parse_period(raw).code
+    except InvalidPeriod as exc:
+        raise typer.BadParameter(str(exc), param_hint="PERIOD") from exc
+
+
+def _deadline(raw: str | None) -> date | None:
+    if raw is None:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise typer.BadParameter("ghi ngày dạng 20/12/2026 hoặc 2026-12-20", param_hint="--deadline")
+
+
+@periods_app.command("open")
+def periods_open(
+    period: Annotated[str, typer.Argument(help="Kỳ, ví dụ 2026S2.")],
+    deadline: Annotated[str | None, typer.Option("--deadline", help="Hạn nộp, ví dụ 20/12/2026.")] = None,
+) -> None:
+    """Mở kỳ để các xã nhập số liệu."""
+    from etl.submissions import open_period
+
+    code, day = _period_code(period), _deadline(deadline)
+    with _engine().begin() as connection:
+        open_period(connection, code, deadline=day, by=default_user())
+    typer.echo(f"Đã mở kỳ {code}" + (f", hạn nộp {day:%d/%m/%Y}." if day else "."))
+
+
+@periods_app.command("close")
+def periods_close(period: Annotated[str, typer.Argument(help="Kỳ, ví dụ 2026S2.")]) -> None:
+    """Đóng kỳ: không nhận nhập hay nộp thêm."""
+    from etl.submissions import close_period
+
+    code = _period_code(period)
+    with _engine().begin() as connection:
+        close_period(connection, code, by=default_user())
+    typer.echo(f"Đã đóng kỳ {code}.")
+
+
+@periods_app.command("deadline")
+def periods_deadline(
+    period: Annotated[str, typer.Argument(help="Kỳ, ví dụ 2026S2.")],
+    day: Annotated[str, typer.Argument(help="Hạn nộp, ví dụ 20/12/2026.")],
+) -> None:
+    """Đặt hạn nộp cho kỳ."""
+    from etl.submissions import set_deadline
+
+    code, when = _period_code(period), _deadline(day)
+    with _engine().begin() as connection:
+        set_deadline(connection, code, when, by=default_user())
+    typer.echo(f"Hạn nộp kỳ {code}: {when:%d/%m/%Y}.")
+
+
+@periods_app.command("list")
+def periods_list() -> None:
+    """Các kỳ đã mở hoặc đóng, với hạn nộp."""
+    from etl.submissions import open_periods
+
+    with _engine().connect() as connection:
+        for window in open_periods(connection):
+            state = "đang mở" if window.is_open else "đã đóng"
+            due = f"{window.deadline:%d/%m/%Y}" if window.deadline else "chưa đặt hạn"
+            typer.echo(f"{window.period_code}\t{state}\t{due}")
 
 
 def main() -> None:

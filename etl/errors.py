@@ -89,4 +89,19 @@ class ValidationFailed(QcdcError):
 
 
 class ConflictError(QcdcError):
-    """Someone else saved a newer value since this one was read; the save is refused."""
+    """Someone else saved a newer value since this one was read; the save is refused.
+
+    ``theirs`` and ``mine`` hold the fields that differ (indicator code → text), to show both."""
+
+    def __init__(self, message: str, *, theirs: dict[str, str] | None = None, mine: dict[str, str] | None = None):
+        super().__init__(message)
+        self.theirs = theirs or {}
+        self.mine = mine or {}
+
+
+class AuthError(QcdcError):
+    """Sign-in refused (wrong name or password, disabled account, too many attempts)."""
+
+
+class PermissionDenied(QcdcError):
+    """The account's role or scope does not allow this."""

@@ -235,3 +235,106 @@ class AppState(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str
+
+
+# ------------------------------------------------------------------------------------------------
+# Accounts, reporting windows and submissions (data entry by communes, review by the committee)
+# ------------------------------------------------------------------------------------------------
+
+
+class UserAccount(SQLModel, table=True):
+    """A person who signs in. The password is stored only as an argon2 hash."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)  # NFC, lower case
+    full_name: str = ""
+    password_hash: str
+    role: str = Field(max_length=16)  # admin, reviewer, official, viewer
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+
+
+class UserScope(SQLModel, table=True):
+    """A unit or area in a user's scope (an official's communes, a reviewer's district)."""
+
+    __tablename__ = "user_scope"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed sign-in, kept to throttle guessing per account and per address."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    address: str = Field(default="", max_length=64)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class ReportingWindow(SQLModel, table=True):
+    """A period open for entry by communes, with its deadline."""
+
+    __tablename__ = "reporting_window"
+
+    period_code: str = Field(foreign_key="period.code", primary_key=True, max_length=8)
+    is_open: bool = True
+    deadline: date | None = None
+    opened_by: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Submission(SQLModel, table=True):
+    """One commune's return for one period, and where it stands in review."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("unit_id", "period_code", name="uq_submission_cell"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    period_code: str = Field(foreign_key="period.code", max_length=8)
+    status: str = Field(max_length=16)  # draft, submitted, returned, approved
+    version: int = 1  # optimistic concurrency: every save names the version it read
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = ""
+    submitted_at: datetime | None = None
+    submitted_by: str = ""
+    reviewed_at: datetime | None = None
+    reviewed_by: str = ""
+    comment: str | None = Field(default=None, sa_column=Column(SAText, nullable=True))
+    returned_fields: str = ""  # indicator codes, space-separated
+
+
+class DraftValue(SQLModel, table=True):
+    """What an official typed, exactly as typed (even when not yet valid): nothing is lost."""
+
+    __tablename__ = "draft_value"
+
+    submission_id: int = Field(foreign_key="submission.id", primary_key=True)
+    indicator_code: str = Field(foreign_key="indicator.code", primary_key=True, max_length=32)
+    raw: str = ""
+    note: str | None = Field(default=None, sa_column=Column(SAText, nullable=True))
+
+
+class SubmissionEvent(SQLModel, table=True):
+    """The history of a submission: saves, submission, return, approval, reopening."""
+
+    __tablename__ = "submission_event"
+    __table_args__ = (Index("ix_submission_event_submission", "submission_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id")
+    action: str = Field(max_length=16)
+    from_status: str = Field(default="", max_length=16)
+    to_status: str = Field(max_length=16)
+    by: str = ""
+    at: datetime = Field(default_factory=utcnow)
+    comment: str | None = Field(default=None, sa_column=Column(SAText, nullable=True))

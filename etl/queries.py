@@ -61,7 +61,7 @@ class AreaOption:
 
 
 _NTM_SQL = "(" + ", ".join(f"'{code}'" for code in NTM_INDICATORS) + ")"
-VALUE_COLUMNS = ["period", "unit_id", "unit_code", "unit_name", "indicator", "value", "partial", "source"]
+VALUE_COLUMNS = ["period", "unit_id", "unit_code", "unit_name", "indicator", "value", "partial", "source", "approved"]
 TOTAL_COLUMNS = ["period", "indicator", "value", "units_reporting", "units_expected"]
 
 
@@ -229,7 +229,15 @@ def _unit_filter(connection: Connection, area: Area, boundaries: str) -> list[in
 # ------------------------------------------------------------------------------------------------
 
 
-def _value_sql(boundaries: str, with_indicators: bool) -> str:
+# A figure counts as official unless it belongs to a web submission not (yet) approved; figures
+# loaded from files by the secretariat have no submission and count.
+_APPROVED_ONLY = (
+    "AND NOT EXISTS (SELECT 1 FROM submission s WHERE s.unit_id = v.unit_id "
+    "AND s.period_code = v.period_code AND s.status <> 'approved') "
+)
+
+
+def _value_sql(boundaries: str, with_indicators: bool, official_only: bool = True) -> str:
     target = target_unit_sql(boundaries)
     current = boundaries == Boundaries.CURRENT
     join = LINEAGE_JOIN if current else ""
@@ -244,6 +252,7 @@ def _value_sql(boundaries: str, with_indicators: bool) -> str:
         "COUNT(DISTINCT v.unit_id) AS sources, MIN(u.catalog) AS catalog "
         f"FROM data_value v JOIN unit u ON u.id = v.unit_id {join} "
         f"WHERE v.period_code IN :periods AND {target} IN :units {indicator_rule}{ntm_rule}"
+        f"{_APPROVED_ONLY if official_only else ''}"
         f"GROUP BY v.period_code, {target}, v.indicator_code"
     )
 
@@ -263,6 +272,7 @@ def unit_values(
     periods: Sequence[str],
     indicators: Sequence[str] | None = None,
     boundaries: str = Boundaries.REPORTED,
+    official_only: bool = True,
 ) -> pd.DataFrame:
     """Figures per unit: columns period, unit_id, unit_code, unit_name, indicator, value, partial
     (a current-boundary figure that covers only part of the 2025 unit's territory: it includes part
@@ -275,7 +285,7 @@ def unit_values(
         return pd.DataFrame(columns=VALUE_COLUMNS)
     wanted = None if indicators is None else _with_inputs(indicators)
     binds, params = _params(units, periods, wanted)
-    inner = _value_sql(boundaries, wanted is not None)
+    inner = _value_sql(boundaries, wanted is not None, official_only)
     statement = text(
         "SELECT s.period, s.unit_id, t.code, t.name, s.indicator, s.value, s.partial, s.batch_id, b.file_name, "
         "s.sources, s.catalog "
@@ -310,6 +320,8 @@ def unit_values(
         f"lô #{b}: {f}" if b is not None else "" for b, f in zip(frame["batch"], frame["file"], strict=True)
     ]
     frame = frame.drop(columns=["batch", "file", "sources", "catalog"])
+    waiting = _unapproved(connection, periods)
+    frame["approved"] = [(u, p) not in waiting for u, p in zip(frame["unit_id"], frame["period"], strict=True)]
     frame = pd.concat([frame, _derived_per_unit(frame)], ignore_index=True)
     if indicators is not None:
         frame = frame[frame["indicator"].isin(list(indicators))]
@@ -323,6 +335,14 @@ def _predecessor_counts(connection: Connection, unit_ids: list[int]) -> dict[int
         "GROUP BY new_unit_id"
     ).bindparams(bindparam("ids", expanding=True))
     return dict(connection.execute(statement, {"t": True, "ids": [int(i) for i in unit_ids]}).all())
+
+
+def _unapproved(connection: Connection, periods: Sequence[str]) -> set[tuple[int, str]]:
+    """(unit_id, period) of web submissions whose figures are not approved yet."""
+    statement = text(
+        "SELECT unit_id, period_code FROM submission WHERE status <> 'approved' AND period_code IN :periods"
+    ).bindparams(bindparam("periods", expanding=True))
+    return {(u, p) for u, p in connection.execute(statement, {"periods": list(periods)}).all()}
 
 
 def _with_inputs(indicators: Sequence[str]) -> list[str]:
@@ -353,7 +373,8 @@ def _derived(frame: pd.DataFrame, keys: list[str], carried: dict[str, tuple[str,
 
 def _derived_per_unit(frame: pd.DataFrame) -> pd.DataFrame:
     keys = ["period", "unit_id", "unit_code", "unit_name"]
-    return _derived(frame, keys, {"partial": ("partial", "max"), "source": ("source", "max")})[VALUE_COLUMNS]
+    carried = {"partial": ("partial", "max"), "source": ("source", "max"), "approved": ("approved", "min")}
+    return _derived(frame, keys, carried)[VALUE_COLUMNS]
 
 
 def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
@@ -368,6 +389,7 @@ def area_totals(
     indicators: Sequence[str] | None = None,
     boundaries: str = Boundaries.REPORTED,
     convention: Convention = Convention.CALENDAR,
+    official_only: bool = True,
 ) -> pd.DataFrame:
     """The area's figure per period and indicator: columns period, indicator, value,
     units_reporting, units_expected.
@@ -384,7 +406,7 @@ def area_totals(
     units = _unit_filter(connection, area, boundaries)
     if units:
         binds, params = _params(units, periods, wanted)
-        inner = _value_sql(boundaries, wanted is not None)
+        inner = _value_sql(boundaries, wanted is not None, official_only)
         rows = connection.execute(
             text(
                 "SELECT period, indicator, SUM(value), COUNT(*) FROM ("
@@ -403,6 +425,7 @@ def area_totals(
                 "ELSE AVG(v.value) END, COUNT(*) "
                 "FROM data_value v WHERE v.period_code IN :periods AND v.unit_id IN :units "
                 "AND v.indicator_code IN ('NTM_LEVEL', 'NTM_CRITERIA_MET') "
+                f"{_APPROVED_ONLY if official_only else ''}"
                 "GROUP BY v.period_code, v.indicator_code"
             ).bindparams(*binds),
             params,
@@ -537,8 +560,8 @@ def ntm_status(
         "MAX(CASE WHEN indicator_code = 'NTM_CRITERIA_MET' THEN value END), "
         "MAX(CASE WHEN indicator_code = 'NTM_CRITERIA_MET' THEN criteria_set END), "
         "MAX(CASE WHEN indicator_code = 'NTM_YEAR' THEN value END) "
-        "FROM data_value WHERE period_code = :period AND unit_id IN :units "
-        "AND indicator_code IN ('NTM_LEVEL', 'NTM_CRITERIA_MET', 'NTM_YEAR') GROUP BY unit_id"
+        "FROM data_value v WHERE period_code = :period AND unit_id IN :units "
+        f"AND indicator_code IN ('NTM_LEVEL', 'NTM_CRITERIA_MET', 'NTM_YEAR') {_APPROVED_ONLY}GROUP BY unit_id"
     ).bindparams(bindparam("units", expanding=True))
     rows = connection.execute(statement, {"period": period, "units": units["unit_id"].tolist()}).all()
     figures = pd.DataFrame(rows, columns=["unit_id", "level", "criteria_met", "criteria_set", "year"])
@@ -562,8 +585,8 @@ def ntm_level_counts(
     if not units or not periods:
         return pd.DataFrame(columns=columns)
     statement = text(
-        "SELECT period_code, value, COUNT(*) FROM data_value "
-        "WHERE indicator_code = 'NTM_LEVEL' AND period_code IN :periods AND unit_id IN :units "
+        "SELECT period_code, value, COUNT(*) FROM data_value v "
+        f"WHERE indicator_code = 'NTM_LEVEL' AND period_code IN :periods AND unit_id IN :units {_APPROVED_ONLY}"
         "GROUP BY period_code, value"
     ).bindparams(bindparam("periods", expanding=True), bindparam("units", expanding=True))
     rows = connection.execute(statement, {"periods": list(periods), "units": units}).all()

@@ -53,6 +53,21 @@ class Settings(BaseSettings):
         default="Asia/Ho_Chi_Minh",
         description="Time zone in which dates and times are shown (stored times are UTC).",
     )
+    session_minutes: int = Field(
+        default=480,
+        gt=0,
+        description="How long a dashboard sign-in lasts before the user must sign in again.",
+    )
+    login_max_failures: int = Field(
+        default=5,
+        gt=0,
+        description="Failed sign-ins (per account, and per address) before sign-in is paused.",
+    )
+    login_lockout_minutes: int = Field(
+        default=15,
+        gt=0,
+        description="How long sign-in stays paused after too many failures.",
+    )
     user: str = Field(
         default="",
         description="Name recorded in import batches and the audit trail for command-line "

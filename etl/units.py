@@ -93,6 +93,12 @@ def unit_by_code(connection: Connection, *, catalog: str, code: str) -> UnitEntr
     return UnitEntry(*row) if row is not None else None
 
 
+def unit_by_id(connection: Connection, unit_id: int) -> UnitEntry | None:
+    table = Unit.__table__  # type: ignore[attr-defined]
+    row = connection.execute(select(*_entry_columns()).where(table.c.id == int(unit_id))).first()
+    return UnitEntry(*row) if row is not None else None
+
+
 @dataclass
 class UnitIndex:
     """Both catalogs, with look-ups by code, by name key and by area, and the 2025 lineage."""

@@ -16,8 +16,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_every_cli_command_is_in_readme():
     group = typer.main.get_command(app)
-    for name in group.commands:  # type: ignore[attr-defined]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
         assert f"`qcdc {name}" in README, f"qcdc {name} is not documented in README"
+        for sub in getattr(command, "commands", {}):  # command groups: qcdc users add, …
+            assert f"qcdc {name} {sub}" in README, f"qcdc {name} {sub} is not documented in README"
 
 
 def test_every_setting_is_in_readme():

@@ -146,3 +146,23 @@ def test_export_on_todays_boundaries_sums_into_successors(cli_env, tmp_path):
         ["30787", "Xã Kiên Lương", "2024S1", "DLG_HELD", "6"],  # the town, Bình An and Bình Trị
     ]
     assert invoke("export", "--boundaries", "today").exit_code == 2
+
+
+def test_users_and_periods_commands(cli_env):
+    added = runner.invoke(
+        app, ["users", "add", "xa.sonhai", "--role", "official", "--unit", "30811"], input="bí-mật-1\nbí-mật-1\n"
+    )
+    assert added.exit_code == 0, added.output
+    assert "Đã tạo tài khoản xa.sonhai (official)" in added.output
+    listed = invoke("users", "list")
+    assert "xa.sonhai\tofficial\thoạt động" in listed.output and "Xã Sơn Hải (30811)" in listed.output
+    assert "bí-mật-1" not in listed.output
+    assert invoke("users", "disable", "xa.sonhai").exit_code == 0
+    assert "đã khoá" in invoke("users", "list").output
+    bad_role = runner.invoke(app, ["users", "add", "x", "--role", "boss"], input="secret1\nsecret1\n")
+    assert bad_role.exit_code == 1 and "Vai trò" in bad_role.output
+    assert invoke("periods", "open", "2026S2", "--deadline", "20/12/2026").exit_code == 0
+    assert "2026S2\tđang mở\t20/12/2026" in invoke("periods", "list").output
+    assert invoke("periods", "close", "2026S2").exit_code == 0
+    assert "2026S2\tđã đóng" in invoke("periods", "list").output
+    assert invoke("periods", "open", "quý 3").exit_code == 2
