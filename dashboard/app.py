@@ -8,21 +8,29 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, state, ui
+from dashboard import auth, queries, state, ui
 from dashboard.i18n import t
 
-st.set_page_config(page_title="QCDC Tracker", page_icon=":material/how_to_vote:", layout="wide")
+# Icons are emoji, never ":material/…:": Streamlit fetches a Material page icon (the favicon) from
+# fonts.gstatic.com, which a closed government network refuses; an emoji favicon is drawn locally.
+st.set_page_config(page_title="QCDC Tracker", page_icon="🗳️", layout="wide")
 
 # (file in pages/, icon); the first page is the default. A page's URL path is its file name
 # (/xu_huong): the name Streamlit also gives it before st.navigation first runs, so a shared link
 # works on a server that has just started.
 PAGES = (
-    ("tong_quan", ":material/dashboard:"),
-    ("xu_huong", ":material/show_chart:"),
-    ("so_sanh", ":material/leaderboard:"),
-    ("nong_thon_moi", ":material/agriculture:"),
-    ("ho_so_don_vi", ":material/badge:"),
-    ("tinh_hinh_bao_cao", ":material/fact_check:"),
+    ("tong_quan", "📊"),
+    ("xu_huong", "📈"),
+    ("so_sanh", "📶"),
+    ("nong_thon_moi", "🌾"),
+    ("ho_so_don_vi", "🏠"),
+    ("tinh_hinh_bao_cao", "📋"),
+    # Data entry and review (issue 4): each needs a signed-in account of the roles in dashboard/auth.py;
+    # the menu shows only the ones the account may open.
+    ("nhap_so_lieu", "✍️"),
+    ("duyet_bao_cao", "✅"),
+    ("quan_tri", "🛠️"),
+    ("lich_su", "🕘"),
 )
 
 state.sync_from_url()
@@ -36,14 +44,17 @@ page = st.navigation(pages, position="hidden")
 state.resume_page()
 st.sidebar.caption(f"**{t('app.title', lang)}** — {t('app.subtitle', lang)}")
 
+account = None
 with ui.guarded(lang):
     if not queries.is_ready():
-        st.error(t("empty.no_schema", lang), icon=":material/database:")
+        st.error(t("empty.no_schema", lang))
     else:
+        account = auth.sidebar(lang)
         filters = ui.sidebar_filters(lang)
         if filters is not None:
+            ui.unapproved_switch(lang)
             with state.routed(filters):
                 page.run()
 
 state.write_url()
-ui.page_links(menu, pages)
+ui.page_links(menu, auth.visible(pages, account))

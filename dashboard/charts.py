@@ -10,6 +10,7 @@ a marker for the reorganisation.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -55,7 +56,19 @@ PALETTE: tuple[str, ...] = (
 LEVEL_COLOURS = {0: "#c9ced6", 1: "#8fd19e", 2: "#2e9e4f", 3: "#11592c"}
 STATUS_COLOURS = {"missing": "#d64545", "partial": "#f2b134", "reported": "#2e9e4f"}
 STATUS_ORDER = ("missing", "partial", "reported")
-COMPACT_TICKS = 10  # more periods than this: short tick labels
+COMPACT_TICKS = 10  # more periods than this: one tick label per year
+MAX_YEAR_LABELS = 10  # more years than this: a label every second (third…) year
+# The top of a figure, in pixels from its top edge: the sample badge on a row of its own, then the
+# title and subtitle lines, then room for the labels drawn just above the plot (reorganisation).
+BADGE_TOP = 10
+BADGE_ROW = 40
+TITLE_TOP = 14
+TITLE_BLOCK = 72  # the title and a one-line subtitle, which plotly sets 1.6 em under the title
+SUBTITLE_LINE = 16  # each further line of the subtitle (plotly moves a longer subtitle up: about 10 px a line)
+ABOVE_PLOT = 34  # the reorganisation marker's label sits there
+PANEL_TITLE_ROWS = 64  # two lines of panel titles above the NTM levels panels
+PANEL_MIN_SHARE = 0.25  # the least width of an NTM levels panel, against all the panels' periods
+HEIGHT_TOP = 125  # the top margin the heights passed to _finish were chosen for: a taller top adds to them
 REORGANISATION = parse_period("2025S2")  # the first half-year on the 2025 units (1/7/2025)
 
 
@@ -107,46 +120,69 @@ def _whole_ticks(indicator: str, values: Iterable[float | None]) -> dict[str, ob
     return {"tick0": 0, "dtick": 1} if top <= 10 else {}
 
 
-def _unit_suffix(indicator: str) -> str:
-    unit = indicator_unit(indicator)
+def _unit_suffix(indicator: str, lang: str) -> str:
+    unit = indicator_unit(indicator, lang)
     return f" {unit}" if unit else ""
 
 
 def _axis_unit(indicator: str, lang: str) -> str:
-    """The value axis: the unit of measure ("Cuộc", "Đơn", "%"); "Value" in English, since the
-    catalog names units in Vietnamese only."""
-    unit = indicator_unit(indicator)
+    """The value axis: the unit of measure ("Cuộc", "Đơn", "%"; "Dialogues", "Petitions" in
+    English), "Giá trị" / "Value" for an indicator without one."""
+    unit = indicator_unit(indicator, lang)
     if unit == "%":
         return unit
-    if lang == "en" or not unit:
+    if not unit:
         return t("col.value", lang)
     return unit[:1].upper() + unit[1:]
 
 
 def _period_ticks(periods: Sequence[str], lang: str, compact: bool | None = None) -> dict[str, object]:
-    """A category axis of periods in order. Ticks on two lines ("6T đầu" over "2019"); with many
-    periods the half is shortened ("Đầu" / "Cuối") so that labels never overlap."""
+    """A category axis of periods in order, its labels never touching.
+
+    Up to :data:`COMPACT_TICKS` periods: a label per period on two lines ("6T đầu" over "2019").
+    More: one label per year, centred under its half-years, with a small tick under each half-year
+    (and a label only every second or third year when there are more than :data:`MAX_YEAR_LABELS`).
+    """
+    periods = list(periods)
     if compact is None:
         compact = len(periods) > COMPACT_TICKS
-    return {
+    axis: dict[str, object] = {
         "type": "category",
         "categoryorder": "array",
-        "categoryarray": list(periods),
+        "categoryarray": periods,
         "tickmode": "array",
-        "tickvals": list(periods),
-        "ticktext": [_tick(p, lang, compact) for p in periods],
-        "tickangle": 0,
-        "tickfont": {"size": TICK_SIZE if not compact else TICK_SIZE - 1},
+        "tickfont": {"size": TICK_SIZE},
+    }
+    if not compact:
+        return axis | {"tickvals": periods, "ticktext": [_tick(p, lang) for p in periods], "tickangle": 0}
+    years: dict[int, list[int]] = {}
+    for index, code in enumerate(periods):
+        years.setdefault(parse_period(code).year, []).append(index)
+    step = math.ceil(len(years) / MAX_YEAR_LABELS)
+    labelled = list(years.items())[::step]
+    # On a category axis a number is a position (0 = the first period): the middle of a year's halves.
+    return axis | {
+        "tickvals": [(indices[0] + indices[-1]) / 2 for _, indices in labelled],
+        "ticktext": [str(year) for year, _ in labelled],
+        "autotickangles": [0, 30, 90],  # level; slanted by plotly only on a screen too narrow for them
+        "ticks": "",
+        "showgrid": False,
+        "minor": {
+            "tickmode": "array",
+            "tickvals": list(range(len(periods))),
+            "ticks": "outside",
+            "ticklen": 6,
+            "tickcolor": "#9aa5b1",
+            "showgrid": True,
+            "gridcolor": "#eef0f3",
+        },
     }
 
 
-def _tick(code: str, lang: str, compact: bool) -> str:
+def _tick(code: str, lang: str) -> str:
     period = parse_period(code)
     if not period.half:
         return str(period.year)
-    if compact:  # the year under the first half only: "Đầu<br>2019", "Cuối"
-        half = ("Đầu", "Cuối") if lang != "en" else ("H1", "H2")
-        return f"{half[0]}<br>{period.year}" if period.half == 1 else half[1]
     head, year = period_short(code, lang).rsplit(" ", 1)
     return f"{head}<br>{year}"
 
@@ -165,12 +201,22 @@ def subtitle(ctx: ChartContext, when: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _finish(fig: go.Figure, title: str, sub: str, ctx: ChartContext, *, height: int = 520) -> go.Figure:
-    """Fonts, separators, title and subtitle, the source line, and the sample badge."""
+def _finish(
+    fig: go.Figure, title: str, sub: str, ctx: ChartContext, *, height: int = 520, above_plot: int = ABOVE_PLOT
+) -> go.Figure:
+    """Fonts, separators, title and subtitle, the source line, and the sample badge.
+
+    The badge has a row of its own at the top left, above the title, so that it never covers a
+    long title or subtitle (nor hides under plotly's toolbar, top right); the top margin is made
+    from the rows above the plot: badge, title, subtitle lines, then ``above_plot`` pixels for the
+    labels drawn just above the plot (the reorganisation marker, panel titles)."""
+    title_top = TITLE_TOP + (BADGE_ROW if ctx.sample else 0)
+    extra_lines = sub.count("<br>") if sub else 0
+    top = title_top + TITLE_BLOCK + SUBTITLE_LINE * extra_lines + above_plot
     fig.update_layout(
         template="plotly_white",
         separators=SEPARATORS,
-        height=height,
+        height=height + max(0, top - HEIGHT_TOP),
         font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#1f2933"},
         title={
             "text": f"<b>{title}</b>",
@@ -178,9 +224,13 @@ def _finish(fig: go.Figure, title: str, sub: str, ctx: ChartContext, *, height: 
             "x": 0,
             "xanchor": "left",
             "xref": "paper",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": title_top},
             "subtitle": {"text": sub, "font": {"size": SUBTITLE_SIZE, "color": "#52606d"}},
         },
-        margin={"t": 125, "b": 120, "l": 20, "r": 20},
+        margin={"t": top, "b": 120, "l": 20, "r": 20},
         hoverlabel={"font": {"size": FONT_SIZE}},
         legend={"font": {"size": FONT_SIZE}, "orientation": "v", "x": 1.01, "y": 1, "yanchor": "top"},
     )
@@ -193,12 +243,13 @@ def _finish(fig: go.Figure, title: str, sub: str, ctx: ChartContext, *, height: 
             text=f"<b>{t('sample.badge', ctx.lang).upper()}</b>",
             xref="paper",
             yref="paper",
-            x=1,
+            x=0,
             y=1,
-            xanchor="right",
-            yanchor="bottom",
-            yshift=48,
+            xanchor="left",
+            yanchor="top",
+            yshift=top - BADGE_TOP,  # from the top of the plot up to the top of the figure
             showarrow=False,
+            name="sample_badge",
             font={"size": 15, "color": "#9b1c1c"},
             bgcolor="#fde8e8",
             bordercolor="#9b1c1c",
@@ -260,7 +311,9 @@ def _reorganisation_marker(fig: go.Figure, periods: Sequence[str], lang: str, **
         yref=axes.get("yref", "paper"),
         x=position,
         y=1,
-        xanchor="center",
+        # On the side with more periods: a label on a data axis widens the axis to fit it, and a
+        # centred one near the end added an empty column after the last period.
+        xanchor="right" if position >= (len(periods) - 1) / 2 else "left",
         yanchor="bottom",
         showarrow=False,
         font={"size": 14, "color": "#52606d"},
@@ -282,8 +335,9 @@ def _hover(indicator: str, lang: str, *, axis: str = "y") -> str:
     fmt = value_format(indicator)
     name = indicator_name(indicator, lang)
     source = t("col.source", lang)
+    unit = _unit_suffix(indicator, lang)
     return (
-        f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}<br>{name}: <b>%{{{axis}:{fmt}}}{_unit_suffix(indicator)}</b>"
+        f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}<br>{name}: <b>%{{{axis}:{fmt}}}{unit}</b>"
         f"<br>{source}: %{{customdata[2]}}<extra></extra>"
     )
 
@@ -554,7 +608,11 @@ def ntm_criteria_bar(
             orientation="h",
             marker={"color": [_colour(colours, str(c)) for c in frame["unit_code"]]},
             text=[f"{int(m)}/{size} · {lvl}" for m, lvl in zip(frame["criteria_met"], levels, strict=True)],
-            textposition="outside",
+            # Inside a bar that has room for it, after a short one: the axis can end at the set size.
+            textposition="auto",
+            insidetextanchor="end",
+            textfont={"size": FONT_SIZE},
+            constraintext="none",
             cliponaxis=False,
             customdata=list(zip(frame["unit_name"], [period_label(period, lang)] * len(frame), levels, strict=True)),
             hovertemplate=(
@@ -564,8 +622,12 @@ def ntm_criteria_bar(
         )
     )
     fig.add_vline(x=size, line={"color": "#52606d", "dash": "dot", "width": 2})
+    step = 2 if size > 12 else 1
     fig.update_xaxes(
-        title_text=t("chart.criteria_in_force", lang) + f" ({size})", range=[0, size * 1.3], dtick=2 if size > 12 else 1
+        title_text=t("chart.criteria_in_force", lang) + f" ({size})",
+        range=[0, size],
+        tickmode="array",
+        tickvals=sorted({*range(0, size, step), size}),
     )
     fig.update_yaxes(title_text=t("chart.unit_axis", lang), ticklabelstandoff=10)
     return _finish(fig, title, sub, ctx, height=max(360, 90 + 48 * len(frame) + 200))
@@ -582,13 +644,15 @@ def ntm_levels_chart(counts: pd.DataFrame, periods: Sequence[str], ctx: ChartCon
     sets = list(dict.fromkeys(counts.sort_values("period", key=lambda s: s.map(_order(periods)))["criteria_set"]))
     set_periods = {s: [p for p in periods if p in set(counts.loc[counts["criteria_set"] == s, "period"])] for s in sets}
     sizes = {s: max(1, len(ps)) for s, ps in set_periods.items()}
+    # A panel is as wide as its periods, but never narrower than its title needs.
+    least = sum(sizes.values()) * PANEL_MIN_SHARE
     fig = make_subplots(
         rows=1,
         cols=len(sets),
         shared_yaxes=True,
-        column_widths=[sizes[s] for s in sets],
-        horizontal_spacing=0.03,
-        subplot_titles=[t("chart.criteria_set", lang, code=s, size=_set_size(s)) for s in sets],
+        column_widths=[max(sizes[s], least) for s in sets],
+        horizontal_spacing=0.04,
+        subplot_titles=[t("chart.criteria_set_panel", lang, code=s, size=_set_size(s)) for s in sets],
     )
     shown: set[int] = set()
     for col, set_code in enumerate(sets, start=1):
@@ -620,9 +684,7 @@ def ntm_levels_chart(counts: pd.DataFrame, periods: Sequence[str], ctx: ChartCon
     fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_yaxes(title_text=t("chart.communes_axis", lang), row=1, col=1, tickformat=",d", rangemode="tozero")
     fig.update_annotations(font={"size": SUBTITLE_SIZE}, yshift=4)
-    fig = _finish(fig, title, sub, ctx, height=560)
-    fig.update_layout(margin={"t": 160})
-    return fig
+    return _finish(fig, title, sub, ctx, height=560, above_plot=PANEL_TITLE_ROWS)
 
 
 def _order(periods: Sequence[str]) -> dict[str, int]:

@@ -92,10 +92,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Lỗi cơ sở dữ liệu ({message}). Thử tải lại trang; nếu vẫn lỗi, báo người quản trị.",
         "en": "Database error ({message}). Reload the page; if it persists, tell the administrator.",
     },
-    "error.unavailable": {
-        "vi": "Chức năng này chưa sẵn sàng trong phiên bản hiện tại ({name}).",
-        "en": "This feature is not available in this version ({name}).",
-    },
     "col.period": {"vi": "Kỳ", "en": "Period"},
     "col.unit": {"vi": "Đơn vị", "en": "Unit"},
     "col.unit_code": {"vi": "Mã đơn vị", "en": "Unit code"},
@@ -123,6 +119,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Bộ tiêu chí {code} ({size} tiêu chí)",
         "en": "Criteria set {code} ({size} criteria)",
     },
+    # A panel title of the NTM levels chart: two short lines, so that narrow panels stay apart.
+    "chart.criteria_set_panel": {
+        "vi": "Bộ tiêu chí {code}<br>({size} tiêu chí)",
+        "en": "Criteria set {code}<br>({size} criteria)",
+    },
     "chart.criteria_in_force": {"vi": "Số tiêu chí của bộ", "en": "Criteria in the set"},
     "status.reported": {"vi": "Đã báo cáo", "en": "Reported"},
     "status.partial": {"vi": "Báo cáo một phần", "en": "Partly reported"},
@@ -131,6 +132,13 @@ TEXTS: dict[str, dict[str, str]] = {
     # Tổng quan
     "overview.cards": {"vi": "Các chỉ tiêu chính", "en": "Main indicators"},
     "overview.vs_previous": {"vi": "so với kỳ trước", "en": "vs previous period"},
+    # A change is shown only between two complete periods: a partial total against a complete one
+    # is not a fall.
+    "overview.not_comparable": {
+        "vi": "chưa đủ đơn vị báo cáo để so sánh",
+        "en": "too few units reported to compare",
+    },
+    "overview.not_comparable_short": {"vi": "chưa đủ đơn vị báo cáo", "en": "too few units reported"},
     "overview.vs_last_year": {
         "vi": "So với cùng kỳ ({period}): {delta}",
         "en": "Same period last year ({period}): {delta}",
@@ -142,14 +150,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "overview.completeness": {
         "vi": "{reporting}/{expected} đơn vị đã báo cáo",
-        "en": "{reporting} of {expected} units have reported",
+        "en": "{reporting}/{expected} units reported",
     },
     "overview.missing": {"vi": "Chưa báo cáo: {names}", "en": "Not reported: {names}"},
     "overview.partial": {"vi": "Báo cáo chưa đủ: {names}", "en": "Partly reported: {names}"},
     "overview.all_reported": {"vi": "Tất cả các đơn vị đã báo cáo đủ.", "en": "Every unit has reported in full."},
     "overview.ntm": {
         "vi": "{met}/{communes} xã đạt chuẩn nông thôn mới",
-        "en": "{met} of {communes} communes meet the standard",
+        "en": "{met}/{communes} communes at standard",
     },
     "overview.ntm_unreported": {
         "vi": "{n} xã chưa báo cáo mức nông thôn mới",
@@ -249,7 +257,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "reporting.headline": {
         "vi": "{period}: {reported}/{expected} đơn vị đã báo cáo",
-        "en": "{period}: {reported} of {expected} units have reported",
+        "en": "{period}: {reported}/{expected} units reported",
     },
     "col.reported": {"vi": "Đã báo cáo", "en": "Reported"},
     "col.partly": {"vi": "Một phần", "en": "Partly"},
@@ -296,10 +304,43 @@ def short_name(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return names.get(lang, names[DEFAULT_LANGUAGE]) if names else indicator_name(code, lang)
 
 
-def indicator_unit(code: str) -> str:
-    """The unit of measure of an indicator ("cuộc", "đơn", "%")."""
+# The catalog names units of measure in Vietnamese only (data/indicators.csv, unit_vi): their
+# English, plural as on an axis ("Dialogues") or after a number ("6 dialogues").
+UNITS_EN: dict[str, str] = {
+    "cuộc": "sessions",
+    "ý kiến": "opinions",
+    "đơn": "petitions",
+    "ấp": "villages",
+    "nội dung": "items",
+    "kiến nghị": "recommendations",
+    "công trình": "works",
+    "mô hình": "models",
+    "người": "people",
+    "tiêu chí": "criteria",
+    "xã": "communes",
+    "mức": "level",
+    "năm": "year",
+    "%": "%",
+}
+# "cuộc" counts dialogues, supervisions or critiques: the indicator says which.
+UNITS_EN_BY_INDICATOR: dict[str, str] = {
+    "DLG_HELD": "dialogues",
+    "TTND_SUPERV": "supervisions",
+    "MTTQ_SUPERV": "supervisions",
+    "MTTQ_CRITIQUE": "critiques",
+}
+
+
+def indicator_unit(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The unit of measure of an indicator: "cuộc", "đơn", "%" (the catalog's); "dialogues",
+    "petitions", "%" in English (the catalog's unit through :data:`UNITS_EN`)."""
     catalog = indicator_catalog()
-    return catalog.get(code).unit_vi if code in catalog else ""
+    if code not in catalog:
+        return ""
+    unit = catalog.get(code).unit_vi
+    if lang != "en":
+        return unit
+    return UNITS_EN_BY_INDICATOR.get(code) or UNITS_EN.get(unit.lower(), unit)
 
 
 def period_label(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -325,3 +366,295 @@ def ntm_level_label(level: float | int | None, lang: str = DEFAULT_LANGUAGE) -> 
         return t("status.missing", lang)
     labels = NTM_LEVEL_LABELS_EN if lang == "en" else NTM_LEVEL_LABELS_VI
     return labels.get(int(level), str(level))
+
+
+# ------------------------------------------------------------------------------------------------
+# Data entry and review (issue 4): sign-in, Nhập số liệu, Duyệt báo cáo, Quản trị, Lịch sử số liệu.
+# Kept in their own block (merged into TEXTS below) so that they never collide with the chart texts.
+# ------------------------------------------------------------------------------------------------
+
+ENTRY_TEXTS: dict[str, dict[str, str]] = {
+    # Pages
+    "page.nhap_so_lieu": {"vi": "Nhập số liệu", "en": "Data entry"},
+    "page.duyet_bao_cao": {"vi": "Duyệt báo cáo", "en": "Review"},
+    "page.quan_tri": {"vi": "Quản trị", "en": "Administration"},
+    "page.lich_su": {"vi": "Lịch sử số liệu", "en": "Value history"},
+    # Sign-in
+    "auth.title": {"vi": "Đăng nhập để nhập, duyệt số liệu", "en": "Sign in to enter or review figures"},
+    "auth.username": {"vi": "Tên đăng nhập", "en": "User name"},
+    "auth.password": {"vi": "Mật khẩu", "en": "Password"},
+    "auth.sign_in": {"vi": "Đăng nhập", "en": "Sign in"},
+    "auth.sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
+    "auth.signed_in_as": {"vi": "Đang đăng nhập", "en": "Signed in as"},
+    "auth.missing": {"vi": "Nhập tên đăng nhập và mật khẩu.", "en": "Enter your user name and password."},
+    "auth.expired": {
+        "vi": "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại. Bản nháp của bạn vẫn được giữ.",
+        "en": "Your session has expired; sign in again. Your draft is kept.",
+    },
+    "auth.disabled": {
+        "vi": "Tài khoản đã bị khoá hoặc không còn; liên hệ quản trị.",
+        "en": "The account is disabled or no longer exists; contact the administrator.",
+    },
+    "auth.signed_out": {"vi": "Đã đăng xuất.", "en": "Signed out."},
+    "auth.denied": {"vi": "Bạn không có quyền xem trang này.", "en": "You are not allowed to see this page."},
+    "auth.sign_in_first": {
+        "vi": "Trang này dành cho người có tài khoản: đăng nhập ở thanh bên trái.",
+        "en": "This page needs an account: sign in in the sidebar.",
+    },
+    "auth.denied_unit": {
+        "vi": "Bạn không có quyền xem trang này cho đơn vị đã chọn: đơn vị không thuộc phạm vi của bạn.",
+        "en": "You are not allowed to see this page for the chosen unit: it is outside your scope.",
+    },
+    # The dashboard's switch for figures not approved yet
+    "filter.unapproved": {"vi": "Gồm số liệu chưa duyệt", "en": "Include figures not approved yet"},
+    "filter.unapproved_help": {
+        "vi": "Tắt (mặc định): chỉ tính số liệu chính thức, tức báo cáo đã được Ban Chỉ đạo duyệt. Bật: tính "
+        "cả số liệu xã đã nộp hoặc đang bị trả lại, đánh dấu trong bảng là chưa duyệt.",
+        "en": "Off (default): official figures only, i.e. returns the committee has approved. On: also "
+        "figures submitted or returned, marked as not approved in the tables.",
+    },
+    "col.unapproved": {"vi": "Chưa duyệt", "en": "Not approved"},
+    # Problem tables
+    "col.sheet": {"vi": "Trang tính", "en": "Sheet"},
+    "col.row": {"vi": "Dòng", "en": "Row"},
+    "col.column": {"vi": "Cột / chỉ tiêu", "en": "Column / indicator"},
+    "col.typed": {"vi": "Giá trị", "en": "Value"},
+    # Nhập số liệu
+    "entry.no_open_period": {
+        "vi": "Chưa có kỳ báo cáo nào đang mở để nhập số liệu — liên hệ quản trị.",
+        "en": "No reporting period is open for entry — contact the administrator.",
+    },
+    "entry.no_units": {
+        "vi": "Tài khoản của bạn chưa được giao đơn vị nào cho kỳ này — liên hệ quản trị.",
+        "en": "Your account has no unit for this period — contact the administrator.",
+    },
+    "entry.back_to_mine": {"vi": "Về đơn vị của tôi", "en": "Back to my unit"},
+    "entry.deadline_suffix": {"vi": " — hạn nộp {date}", "en": " — due {date}"},
+    "entry.status": {"vi": "Tình trạng: {status}", "en": "Status: {status}"},
+    "entry.deadline": {"vi": "Hạn nộp: {date}", "en": "Due: {date}"},
+    "entry.submitted_at": {"vi": "Nộp lúc {at}", "en": "Submitted {at}"},
+    "entry.saved_at": {"vi": "Đã tự lưu lúc {at}", "en": "Saved automatically at {at}"},
+    "entry.waiting_review": {
+        "vi": "Báo cáo đã nộp, đang chờ Ban Chỉ đạo duyệt; nếu cần sửa, đề nghị Ban Chỉ đạo trả lại.",
+        "en": "Submitted, waiting for the committee's review; to change it, ask the committee to return it.",
+    },
+    "entry.locked": {
+        "vi": "Báo cáo đã được duyệt và khoá; số liệu đã là số liệu chính thức.",
+        "en": "The return is approved and locked; its figures are official.",
+    },
+    "entry.not_editable_typed": {
+        "vi": "Những gì bạn vừa gõ chưa được lưu vì báo cáo không còn sửa được (đã nộp hoặc đã duyệt).",
+        "en": "What you just typed was not saved: the return can no longer be changed (submitted or approved).",
+    },
+    "entry.not_saved": {
+        "vi": "Chưa lưu được bản nháp: {reason} Những gì bạn gõ vẫn được giữ trong trang này.",
+        "en": "The draft could not be saved: {reason} What you typed is kept on this page.",
+    },
+    "entry.comment_title": {"vi": "Ban Chỉ đạo trả lại báo cáo với ý kiến:", "en": "The committee returned the form:"},
+    "entry.comment_fields": {"vi": "Các chỉ tiêu cần xem lại: {fields}", "en": "Fields to look at: {fields}"},
+    "entry.returned_field": {"vi": "Ban Chỉ đạo đề nghị xem lại", "en": "The committee asks you to check this"},
+    "entry.conflict.theirs": {"vi": "Bản đã lưu (người khác)", "en": "Saved version (someone else)"},
+    "entry.conflict.mine": {"vi": "Bản của bạn", "en": "Your version"},
+    "entry.conflict.reload": {"vi": "Tải lại bản đã lưu", "en": "Reload the saved version"},
+    "entry.conflict.keep_mine": {"vi": "Giữ bản của tôi (ghi đè)", "en": "Keep mine (overwrite)"},
+    "entry.conflict.reloaded": {
+        "vi": "Đã tải lại bản đã lưu; bản của bạn không được ghi.",
+        "en": "Reloaded the saved version; yours was not written.",
+    },
+    "entry.file.title": {"vi": "Nhập bằng tệp Excel", "en": "Enter with an Excel file"},
+    "entry.file.help": {
+        "vi": "Tải biểu mẫu của đơn vị (đã điền sẵn số liệu hiện có), điền ngoài máy rồi tải lên: tệp được "
+        "kiểm tra như khi nạp tệp; tệp có lỗi không ghi gì.",
+        "en": "Download your unit's form (pre-filled with what is there), fill it offline and upload it: it "
+        "is checked as any loaded file; a file with errors changes nothing.",
+    },
+    "entry.file.download": {"vi": "Tải biểu mẫu Excel", "en": "Download the Excel form"},
+    "entry.file.upload": {"vi": "Chọn tệp đã điền (.xlsx, .csv)", "en": "Choose the filled file (.xlsx, .csv)"},
+    "entry.file.limit": {"vi": "Tệp tối đa {mb} MB.", "en": "Files up to {mb} MB."},
+    "entry.file.apply": {"vi": "Đưa số liệu trong tệp vào bản nháp", "en": "Put the file's figures in the draft"},
+    "entry.file.applied": {
+        "vi": "Đã đưa số liệu của tệp {name} vào bản nháp; kiểm tra lại rồi nộp.",
+        "en": "The figures of {name} are in the draft; check them, then submit.",
+    },
+    "entry.file.refused": {
+        "vi": "Tệp {name} có {n} lỗi nên không ghi gì. Sửa các ô dưới đây rồi tải lên lại.",
+        "en": "{name} has {n} errors, so nothing was written. Fix the cells below and upload it again.",
+    },
+    "entry.file.warnings": {
+        "vi": "Tệp {name}: {n} điều cần xem lại (không chặn việc nộp).",
+        "en": "{name}: {n} things to check (they do not block submission).",
+    },
+    "entry.errors": {
+        "vi": "{n} lỗi cần sửa trước khi nộp (ghi bên dưới từng chỉ tiêu).",
+        "en": "{n} errors to fix before submitting (shown under each field).",
+    },
+    "entry.warnings": {
+        "vi": "{n} điều cần xem lại (không chặn việc nộp).",
+        "en": "{n} things to check (they do not block submission).",
+    },
+    "entry.no_problems": {"vi": "Chưa thấy lỗi nào.", "en": "No problem found."},
+    "entry.value": {"vi": "Số liệu", "en": "Figure"},
+    "entry.note": {"vi": "Ghi chú", "en": "Note"},
+    "entry.previous": {"vi": "Kỳ trước", "en": "Last period"},
+    "entry.last_year": {"vi": "Cùng kỳ năm trước", "en": "Same period last year"},
+    "entry.placeholder": {"vi": "để trống nếu chưa có", "en": "blank if not known"},
+    "entry.help.whole": {"vi": "Số nguyên, không âm", "en": "A whole number, 0 or more"},
+    "entry.help.at_most": {"vi": "Không lớn hơn: {what}", "en": "At most: {what}"},
+    "entry.help.cmp_carry": {
+        "vi": "Thường bằng số đơn chưa giải quyết của kỳ trước",
+        "en": "Usually last period's petitions still pending",
+    },
+    "entry.help.ntm_criteria_met": {
+        "vi": "Từ 0 đến số tiêu chí của bộ đang áp dụng (19; từ 15/2/2026 là 10)",
+        "en": "From 0 to the size of the criteria set in force (19; 10 from 15 Feb 2026)",
+    },
+    "entry.help.ntm_level": {
+        "vi": "0 chưa đạt, 1 đạt chuẩn, 2 nâng cao, 3 kiểu mẫu; từ 1 trở lên cần năm đạt chuẩn; hạ mức cần ghi chú",
+        "en": "0 not met, 1 standard, 2 advanced, 3 model; 1 or more needs the year; a drop needs a note",
+    },
+    "entry.help.ntm_year": {
+        "vi": "Không sau năm của kỳ báo cáo; để trống khi chưa đạt chuẩn",
+        "en": "Not after the period's year; blank while the standard is not met",
+    },
+    "entry.save": {"vi": "Lưu nháp", "en": "Save draft"},
+    "entry.saved": {"vi": "Đã lưu bản nháp.", "en": "Draft saved."},
+    "entry.submit": {"vi": "Nộp báo cáo", "en": "Submit"},
+    "entry.submitted": {
+        "vi": "Đã nộp báo cáo; Ban Chỉ đạo sẽ duyệt hoặc trả lại kèm ý kiến.",
+        "en": "Submitted; the committee will approve it or return it with a comment.",
+    },
+    "entry.submit_refused": {
+        "vi": "Chưa nộp được: còn {n} lỗi (ghi bên dưới từng chỉ tiêu).",
+        "en": "Not submitted: {n} errors left (shown under each field).",
+    },
+    "entry.fix_first": {"vi": "Sửa hết lỗi thì mới nộp được.", "en": "Fix every error to submit."},
+    # Duyệt báo cáo
+    "review.open": {"vi": "đang mở", "en": "open"},
+    "review.closed": {"vi": "đã đóng", "en": "closed"},
+    "review.no_units": {
+        "vi": "Không có đơn vị nào trong phạm vi của bạn cho kỳ này.",
+        "en": "No unit in your scope for this period.",
+    },
+    "review.deadline": {"vi": "Hạn nộp", "en": "Deadline"},
+    "review.submitted_at": {"vi": "Nộp lúc", "en": "Submitted at"},
+    "review.timeliness": {"vi": "Đúng hạn", "en": "On time"},
+    "review.on_time": {"vi": "Đúng hạn", "en": "On time"},
+    "review.late": {"vi": "Trễ hạn", "en": "Late"},
+    "review.open_one": {"vi": "Xem một báo cáo", "en": "Open a return"},
+    "review.no_submission.files": {
+        "vi": "Số liệu của đơn vị này được nạp từ tệp (không qua biểu mẫu), đã là số liệu chính thức.",
+        "en": "This unit's figures were loaded from a file (not the web form) and are official.",
+    },
+    "review.no_submission.none": {
+        "vi": "Đơn vị chưa bắt đầu nhập số liệu kỳ này.",
+        "en": "The unit has not started entering this period.",
+    },
+    "review.last_comment": {"vi": "Ý kiến gần nhất", "en": "Latest comment"},
+    "review.figures": {"vi": "Số liệu của báo cáo", "en": "The return's figures"},
+    "review.unit_of_measure": {"vi": "Đơn vị tính", "en": "Unit"},
+    "review.returned": {"vi": "Đề nghị xem lại", "en": "To check"},
+    "review.warnings": {"vi": "Cảnh báo", "en": "Warnings"},
+    "review.approve_title": {"vi": "Duyệt", "en": "Approve"},
+    "review.approve_help": {
+        "vi": "Số liệu thành số liệu chính thức và báo cáo bị khoá.",
+        "en": "The figures become official and the return is locked.",
+    },
+    "review.approve": {"vi": "Duyệt báo cáo", "en": "Approve"},
+    "review.return_title": {"vi": "Trả lại để xã sửa", "en": "Return for correction"},
+    "review.comment": {"vi": "Ý kiến (xã sẽ thấy ở đầu biểu mẫu)", "en": "Comment (shown at the top of the form)"},
+    "review.fields": {"vi": "Chỉ tiêu cần xem lại", "en": "Fields to check"},
+    "review.fields_placeholder": {"vi": "Chọn chỉ tiêu", "en": "Pick fields"},
+    "review.return": {"vi": "Trả lại", "en": "Return"},
+    "review.comment_required": {
+        "vi": "Hãy ghi ý kiến để xã biết cần sửa gì.",
+        "en": "Write a comment so that the commune knows what to fix.",
+    },
+    "review.reopen_title": {"vi": "Mở lại báo cáo đã duyệt", "en": "Reopen the approved return"},
+    "review.reason": {"vi": "Lý do mở lại (bắt buộc, được ghi lại)", "en": "Reason (required, recorded)"},
+    "review.reopen": {"vi": "Mở lại", "en": "Reopen"},
+    "review.reason_required": {"vi": "Mở lại cần ghi lý do.", "en": "Reopening needs a reason."},
+    "review.nothing_to_do": {
+        "vi": "Báo cáo đang ở trạng thái “{status}”: chưa có gì để duyệt.",
+        "en": "The return is “{status}”: nothing to review yet.",
+    },
+    "review.done.approve": {"vi": "Đã duyệt báo cáo.", "en": "Approved."},
+    "review.done.return": {"vi": "Đã trả lại báo cáo kèm ý kiến.", "en": "Returned with your comment."},
+    "review.done.reopen": {"vi": "Đã mở lại báo cáo.", "en": "Reopened."},
+    "review.events": {"vi": "Diễn biến của báo cáo", "en": "What happened to the return"},
+    "review.event_at": {"vi": "Thời điểm", "en": "When"},
+    "review.event_by": {"vi": "Người thực hiện", "en": "Who"},
+    "review.event_action": {"vi": "Việc", "en": "Action"},
+    "review.event_change": {"vi": "Tình trạng", "en": "Status"},
+    "review.event_comment": {"vi": "Ý kiến, lý do", "en": "Comment, reason"},
+    "review.action.create": {"vi": "Bắt đầu nhập", "en": "Started"},
+    "review.action.save": {"vi": "Lưu nháp", "en": "Saved"},
+    "review.action.submit": {"vi": "Nộp", "en": "Submitted"},
+    "review.action.return": {"vi": "Trả lại", "en": "Returned"},
+    "review.action.approve": {"vi": "Duyệt", "en": "Approved"},
+    "review.action.reopen": {"vi": "Mở lại", "en": "Reopened"},
+    # Quản trị
+    "admin.tab_accounts": {"vi": "Tài khoản", "en": "Accounts"},
+    "admin.tab_periods": {"vi": "Kỳ báo cáo", "en": "Reporting periods"},
+    "admin.full_name": {"vi": "Họ tên", "en": "Full name"},
+    "admin.role": {"vi": "Vai trò", "en": "Role"},
+    "admin.scope": {"vi": "Phạm vi (đơn vị)", "en": "Scope (units)"},
+    "admin.scope_help": {
+        "vi": "Cán bộ xã: xã, phường của mình. Thư ký: huyện hoặc tỉnh (để trống là mọi nơi). Gõ mã hoặc tên để tìm.",
+        "en": "Official: their commune(s). Secretariat: a district or province (empty: everywhere). Type a code "
+        "or a name to search.",
+    },
+    "admin.scope_all": {"vi": "Mọi đơn vị", "en": "Every unit"},
+    "admin.active": {"vi": "Đang dùng", "en": "Active"},
+    "admin.disabled": {"vi": "Đã khoá", "en": "Disabled"},
+    "admin.add_title": {"vi": "Thêm tài khoản", "en": "Add an account"},
+    "admin.add": {"vi": "Thêm", "en": "Add"},
+    "admin.added": {"vi": "Đã thêm tài khoản {username}.", "en": "Account {username} added."},
+    "admin.change_title": {"vi": "Sửa một tài khoản", "en": "Change an account"},
+    "admin.pick_user": {"vi": "Tài khoản", "en": "Account"},
+    "admin.active_title": {"vi": "Khoá / mở khoá", "en": "Disable / enable"},
+    "admin.disable": {"vi": "Khoá tài khoản", "en": "Disable"},
+    "admin.enable": {"vi": "Mở khoá", "en": "Enable"},
+    "admin.not_yourself": {"vi": "Không tự khoá tài khoản của mình.", "en": "You cannot disable yourself."},
+    "admin.disabled_done": {"vi": "Đã khoá tài khoản {username}.", "en": "Account {username} disabled."},
+    "admin.enabled_done": {"vi": "Đã mở khoá tài khoản {username}.", "en": "Account {username} enabled."},
+    "admin.password_title": {"vi": "Đặt lại mật khẩu", "en": "Reset the password"},
+    "admin.new_password": {"vi": "Mật khẩu mới", "en": "New password"},
+    "admin.set_password": {"vi": "Đặt mật khẩu", "en": "Set password"},
+    "admin.password_done": {"vi": "Đã đặt mật khẩu mới cho {username}.", "en": "New password set for {username}."},
+    "admin.scope_title": {"vi": "Phạm vi", "en": "Scope"},
+    "admin.set_scope": {"vi": "Lưu phạm vi", "en": "Save the scope"},
+    "admin.scope_done": {"vi": "Đã lưu phạm vi của {username}.", "en": "Scope of {username} saved."},
+    "admin.no_windows": {"vi": "Chưa mở kỳ báo cáo nào.", "en": "No reporting period has been opened."},
+    "admin.deadline_help": {
+        "vi": "Để trống khi mở kỳ: giữ hạn đã có (hoặc không có hạn).",
+        "en": "Blank when opening: keeps the deadline there is (or none).",
+    },
+    "admin.open_period": {"vi": "Mở kỳ", "en": "Open"},
+    "admin.close_period": {"vi": "Đóng kỳ", "en": "Close"},
+    "admin.set_deadline": {"vi": "Đặt hạn nộp", "en": "Set the deadline"},
+    "admin.opened": {"vi": "Đã mở kỳ {period} để nhập số liệu.", "en": "{period} is open for entry."},
+    "admin.closed": {"vi": "Đã đóng kỳ {period}.", "en": "{period} is closed."},
+    "admin.deadline_done": {"vi": "Đã đặt hạn nộp kỳ {period}.", "en": "Deadline of {period} set."},
+    # Lịch sử số liệu
+    "history.caption": {
+        "vi": "Mọi lần một số liệu thay đổi: ai, lúc nào, từ giá trị nào sang giá trị nào, qua biểu mẫu hay tệp.",
+        "en": "Every change of a value: who, when, from what to what, by form or by file.",
+    },
+    "history.no_units": {
+        "vi": "Không có đơn vị nào trong phạm vi của bạn cho kỳ này.",
+        "en": "No unit in your scope for this period.",
+    },
+    "history.title": {"vi": "{indicator} — {unit}", "en": "{indicator} — {unit}"},
+    "history.none": {
+        "vi": "Số liệu này chưa từng được ghi (chưa báo cáo).",
+        "en": "This value has never been recorded (not reported).",
+    },
+    "history.changed_at": {"vi": "Thời điểm", "en": "When"},
+    "history.changed_by": {"vi": "Người sửa", "en": "Who"},
+    "history.old": {"vi": "Giá trị cũ", "en": "Old value"},
+    "history.new": {"vi": "Giá trị mới", "en": "New value"},
+    "history.how": {"vi": "Cách nhập", "en": "How"},
+    "history.by_form": {"vi": "Biểu mẫu web", "en": "Web form"},
+    "history.by_file": {"vi": "Tệp", "en": "File"},
+}
+TEXTS.update(ENTRY_TEXTS)

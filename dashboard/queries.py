@@ -19,27 +19,11 @@ from sqlalchemy import Engine
 
 from etl import queries as etl_queries
 from etl.db import data_version, get_engine, schema_is_current
-from etl.errors import QcdcError
 from etl.settings import get_settings
 from etl.text import format_datetime
 
 TTL = 3600  # seconds; the data version does the real invalidation
 MAX_ENTRIES = 256
-
-
-class FeatureUnavailable(QcdcError):
-    """The data layer of this version lacks a function the dashboard needs."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-def _etl(module: Any, name: str) -> Callable[..., Any]:
-    function = getattr(module, name, None)
-    if function is None:
-        raise FeatureUnavailable(f"{module.__name__}.{name}")
-    return function
 
 
 @st.cache_resource(show_spinner=False)
@@ -103,7 +87,7 @@ def _periods_with_data(url: str, version: int) -> list[str]:
 @_cached
 def _is_sample_data(url: str, version: int) -> bool:
     with _engine(url).connect() as conn:
-        return bool(_etl(etl_queries, "is_sample_data")(conn))
+        return etl_queries.is_sample_data(conn)
 
 
 @_cached
@@ -114,29 +98,50 @@ def _area_units(url: str, version: int, area_id: int, period: str, boundaries: s
 
 @_cached
 def _unit_values(
-    url: str, version: int, area_id: int, periods: tuple[str, ...], indicators: tuple[str, ...] | None, boundaries: str
+    url: str,
+    version: int,
+    area_id: int,
+    periods: tuple[str, ...],
+    indicators: tuple[str, ...] | None,
+    boundaries: str,
+    official_only: bool = True,
 ) -> pd.DataFrame:
     with _engine(url).connect() as conn:
-        return etl_queries.unit_values(conn, area_id, periods, indicators, boundaries)
+        return etl_queries.unit_values(conn, area_id, periods, indicators, boundaries, official_only=official_only)
 
 
 @_cached
 def _area_totals(
-    url: str, version: int, area_id: int, periods: tuple[str, ...], indicators: tuple[str, ...] | None, boundaries: str
+    url: str,
+    version: int,
+    area_id: int,
+    periods: tuple[str, ...],
+    indicators: tuple[str, ...] | None,
+    boundaries: str,
+    official_only: bool = True,
 ) -> pd.DataFrame:
     with _engine(url).connect() as conn:
-        return etl_queries.area_totals(conn, area_id, periods, indicators, boundaries, convention=_convention())
+        return etl_queries.area_totals(
+            conn, area_id, periods, indicators, boundaries, convention=_convention(), official_only=official_only
+        )
 
 
 @_cached
 def _yearly_totals(
-    url: str, version: int, area_id: int, periods: tuple[str, ...], indicator: str, boundaries: str
+    url: str,
+    version: int,
+    area_id: int,
+    periods: tuple[str, ...],
+    indicator: str,
+    boundaries: str,
+    official_only: bool = True,
 ) -> pd.DataFrame:
-    to_years = _etl(etl_queries, "to_years")
     with _engine(url).connect() as conn:
         # Every indicator: a rolled-up rate or carry-over needs its inputs.
-        halves = etl_queries.area_totals(conn, area_id, periods, None, boundaries, convention=_convention())
-    years = to_years(halves)
+        halves = etl_queries.area_totals(
+            conn, area_id, periods, None, boundaries, convention=_convention(), official_only=official_only
+        )
+    years = etl_queries.to_years(halves)
     return years[years["indicator"] == indicator].reset_index(drop=True)
 
 
@@ -181,7 +186,7 @@ def _data_warnings(url: str, version: int, area_id: int, period: str, boundaries
     from etl import checks
 
     with _engine(url).connect() as conn:
-        return _etl(checks, "data_warnings")(conn, area_id, period, boundaries)
+        return checks.data_warnings(conn, area_id, period, boundaries)
 
 
 @_cached
@@ -227,18 +232,18 @@ def area_units(area_id: int, period: str, boundaries: str) -> pd.DataFrame:
 def unit_values(
     area_id: int, periods: tuple[str, ...], indicators: tuple[str, ...] | None, boundaries: str
 ) -> pd.DataFrame:
-    return _unit_values(*_key(), area_id, tuple(periods), _tuple(indicators), str(boundaries))
+    return _unit_values(*_key(), area_id, tuple(periods), _tuple(indicators), str(boundaries), official_only())
 
 
 def area_totals(
     area_id: int, periods: tuple[str, ...], indicators: tuple[str, ...] | None, boundaries: str
 ) -> pd.DataFrame:
-    return _area_totals(*_key(), area_id, tuple(periods), _tuple(indicators), str(boundaries))
+    return _area_totals(*_key(), area_id, tuple(periods), _tuple(indicators), str(boundaries), official_only())
 
 
 def yearly_totals(area_id: int, periods: tuple[str, ...], indicator: str, boundaries: str) -> pd.DataFrame:
     """The area total of one indicator per whole year (``etl.queries.to_years``)."""
-    return _yearly_totals(*_key(), area_id, tuple(periods), indicator, str(boundaries))
+    return _yearly_totals(*_key(), area_id, tuple(periods), indicator, str(boundaries), official_only())
 
 
 def completeness(area_id: int, periods: tuple[str, ...]) -> pd.DataFrame:
@@ -273,6 +278,16 @@ def data_warnings(area_id: int, period: str, boundaries: str) -> pd.DataFrame:
 def last_update(area_id: int) -> date | None:
     """The day the area's figures last changed (for the charts' source line), or ``None``."""
     return _last_update(*_key(), area_id)
+
+
+# The sidebar switch "gồm số liệu chưa duyệt" (:func:`dashboard.ui.unapproved_switch`) keeps its
+# value here; off, the figures of web submissions not yet approved are left out.
+UNAPPROVED_KEY = "qcdc_include_unapproved"
+
+
+def official_only() -> bool:
+    """True unless the user asked to include figures not approved yet."""
+    return not st.session_state.get(UNAPPROVED_KEY, False)
 
 
 def _tuple(values: tuple[str, ...] | None) -> tuple[str, ...] | None:

@@ -16,7 +16,6 @@ from streamlit.navigation.page import StreamlitPage
 from dashboard import queries, state
 from dashboard.exports import csv_bytes, xlsx_bytes
 from dashboard.i18n import LANGUAGES, indicator_name, period_label, t
-from dashboard.queries import FeatureUnavailable
 from etl.errors import QcdcError
 from etl.indicators import indicator_catalog
 from etl.text import format_number
@@ -99,7 +98,7 @@ def sidebar_filters(lang: str) -> state.Filters | None:
         )
         sample = queries.is_sample_data()
         if sample:
-            st.badge(t("sample.badge", lang), icon=":material/science:", color="red")
+            st.badge(t("sample.badge", lang), color="red")
             st.caption(t("sample.note", lang))
     return state.Filters(
         lang=lang,
@@ -124,7 +123,7 @@ def header(f: state.Filters, page_key: str, when: str) -> None:
     parts = [f"**{f.area_label}**", when, f.t(f"boundaries.caption.{f.boundaries}")]
     st.caption(" · ".join(p for p in parts if p))
     if f.sample:
-        st.badge(f.t("sample.badge"), icon=":material/science:", color="red")
+        st.badge(f.t("sample.badge"), color="red")
 
 
 @contextmanager
@@ -132,8 +131,6 @@ def guarded(lang: str) -> Iterator[None]:
     """Show the project's typed errors as a message that says what to do, never a traceback."""
     try:
         yield
-    except FeatureUnavailable as exc:
-        st.warning(t("error.unavailable", lang, name=exc.name))
     except QcdcError as exc:
         st.error(t("error.data", lang, message=str(exc)))
     except SQLAlchemyError as exc:
@@ -141,7 +138,7 @@ def guarded(lang: str) -> Iterator[None]:
 
 
 def empty(message: str) -> None:
-    st.info(message, icon=":material/info:")
+    st.info(message, icon="ℹ️")
 
 
 def chart(fig: go.Figure, key: str) -> None:
@@ -207,7 +204,7 @@ def downloads(frame: pd.DataFrame, *, name: str, f: state.Filters, key: str) -> 
         data=csv_bytes(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
-        icon=":material/download:",
+        icon="⬇️",
         key=f"{key}_csv",
         on_click="ignore",
     )
@@ -216,7 +213,7 @@ def downloads(frame: pd.DataFrame, *, name: str, f: state.Filters, key: str) -> 
         data=xlsx_bytes(frame, sheet=name[:31], source=source),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table_view:",
+        icon="⬇️",
         key=f"{key}_xlsx",
         on_click="ignore",
     )
@@ -236,6 +233,8 @@ def values_table(values: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
     if "partial" in values and values["partial"].any():
         out[t("col.partial", lang)] = [t("yes", lang) if p else "" for p in values["partial"]]
+    if "approved" in values and not values["approved"].astype(bool).all():  # only with "gồm số liệu chưa duyệt"
+        out[t("col.unapproved", lang)] = [t("yes", lang) if not a else "" for a in values["approved"].astype(bool)]
     return out
 
 
@@ -248,3 +247,99 @@ def unit_colours(f: state.Filters) -> dict[str, str]:
         for boundaries in state.boundaries_options():
             codes.update(str(c) for c in queries.area_units(f.area.unit_id, period, boundaries)["unit_code"])
     return colour_map(codes)
+
+
+# ------------------------------------------------------------------------------------------------
+# Data entry and review (issue 4): helpers the writing pages share
+# ------------------------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|<>~$:=\"'&")
+
+
+def plain(text: object) -> str:
+    """Text that a user typed (or that quotes what they typed), escaped so that Markdown shows it
+    literally: no link, image, colour directive, formula or HTML is ever made of it."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+def status_label(status: object, lang: str) -> str:
+    """ "Đang nhập", "Đã duyệt" … for a :class:`etl.submissions.Status`."""
+    from etl.submissions import STATUS_LABELS_EN, STATUS_LABELS_VI, Status
+
+    try:
+        key = Status(str(status))
+    except ValueError:
+        return str(status)
+    return (STATUS_LABELS_EN if lang == "en" else STATUS_LABELS_VI)[key]
+
+
+def moment(value: object) -> str:
+    """A stored (UTC) time in the configured time zone, "29/11/2026 14:05"; "–" when missing."""
+    from datetime import date as _date
+    from datetime import datetime as _datetime
+
+    from etl.settings import get_settings
+    from etl.text import format_datetime
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if isinstance(value, str):
+        value = _datetime.fromisoformat(value)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, _datetime):
+        return format_datetime(value, get_settings().timezone)
+    if isinstance(value, _date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def day(value: object) -> str:
+    """A date as "31/12/2026"; "–" when missing."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if isinstance(value, str):
+        from datetime import date as _date
+
+        value = _date.fromisoformat(value[:10])
+    return value.strftime("%d/%m/%Y")  # type: ignore[union-attr]
+
+
+def problems_table(problems: Sequence[object], lang: str) -> pd.DataFrame:
+    """Located problems (:class:`etl.errors.Problem`) as a table: sheet, row, column, message, value
+    (shown with ``st.dataframe``, which never reads its cells as Markdown or HTML)."""
+    rows = []
+    for p in problems:
+        location = p.location  # type: ignore[attr-defined]
+        column = location.column
+        rows.append(
+            {
+                t("col.severity", lang): t("severity.error" if p.is_error else "severity.warning", lang),  # type: ignore[attr-defined]
+                t("col.sheet", lang): location.sheet or "",
+                t("col.row", lang): str(location.row) if location.row else "",
+                t("col.column", lang): indicator_name(column, lang) if column in indicator_catalog() else column,
+                t("col.message", lang): p.message,  # type: ignore[attr-defined]
+                t("col.typed", lang): p.value,  # type: ignore[attr-defined]
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _keep_unapproved() -> None:
+    st.session_state[queries.UNAPPROVED_KEY] = bool(st.session_state.get("w_unapproved"))
+
+
+def unapproved_switch(lang: str) -> bool:
+    """The sidebar switch "gồm số liệu chưa duyệt": off by default (the dashboard counts a
+    submission's figures once approved). Kept for the browser session, outside the widget (seeded on
+    every run, like :mod:`dashboard.state`'s widgets), and read by
+    :func:`dashboard.queries.official_only`."""
+    st.session_state["w_unapproved"] = bool(st.session_state.get(queries.UNAPPROVED_KEY, False))
+    with st.sidebar:
+        st.toggle(
+            t("filter.unapproved", lang),
+            key="w_unapproved",
+            on_change=_keep_unapproved,
+            help=t("filter.unapproved_help", lang),
+        )
+    return not queries.official_only()

@@ -37,15 +37,20 @@ def _history(period: str, size: int) -> list[str]:
 
 
 def data_warnings(
-    connection: Connection, area_id: int, period: str, boundaries: str = Boundaries.REPORTED
+    connection: Connection,
+    area_id: int,
+    period: str,
+    boundaries: str = Boundaries.REPORTED,
+    official_only: bool = True,
 ) -> pd.DataFrame:
     """Warnings for the area's units in ``period``: columns unit_id, unit_name, indicator,
     severity ("error" for a broken rule, "warning" otherwise), kind ("rule", "carry", "outlier",
-    "zero"), message (Vietnamese)."""
+    "zero"), message (Vietnamese). ``official_only=False`` includes figures not yet approved (what
+    a reviewer is looking at)."""
     catalog = indicator_catalog()
     names = {i.code: i.name_vi for i in catalog.indicators}
     history = _history(period, HISTORY_PERIODS)
-    values = unit_values(connection, area_id, tuple(history), None, boundaries)
+    values = unit_values(connection, area_id, tuple(history), None, boundaries, official_only=official_only)
     values = values[values["indicator"].map(lambda code: code in catalog and catalog.get(code).entered)]
     rows: list[tuple] = []
     if values.empty:

@@ -179,9 +179,13 @@ def last_update(connection: Connection, area_id: int) -> datetime | None:
 
 
 def is_sample_data(connection: Connection) -> bool:
-    """True when every import batch is the demo's (the illustrative Kiên Lương sample)."""
+    """True when every file loaded is the demo's (the illustrative Kiên Lương sample); figures
+    typed into web forms on the demo database do not make it real data."""
     total, demo = connection.execute(
-        text("SELECT COUNT(*), SUM(CASE WHEN loaded_by = 'demo' THEN 1 ELSE 0 END) FROM import_batch")
+        text(
+            "SELECT COUNT(*), SUM(CASE WHEN loaded_by = 'demo' THEN 1 ELSE 0 END) FROM import_batch "
+            "WHERE file_format <> 'form-entry'"
+        )
     ).one()
     return bool(total) and total == demo
 

@@ -652,7 +652,7 @@ def review_board(connection: Connection, account: Account, period_code: str) -> 
             submitted = None
         on_time = None
         if deadline is not None and submitted is not None:
-            on_time = submitted.date() <= deadline
+            on_time = _local_day(submitted) <= deadline
         rows.append(
             (
                 unit_id,
@@ -667,6 +667,16 @@ def review_board(connection: Connection, account: Account, period_code: str) -> 
             )
         )
     return pd.DataFrame(rows, columns=columns)
+
+
+def _local_day(moment: datetime) -> date:
+    """The day a stored (UTC) moment falls on where the committee works (QCDC_TIMEZONE)."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).date()
 
 
 def submission_events(connection: Connection, submission_id: int) -> pd.DataFrame:

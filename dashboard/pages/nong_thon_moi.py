@@ -73,9 +73,9 @@ else:
         summary = f.t("target.summary", met=int(known.astype(bool).sum()), total=len(rows))
         line = f.t("ntm.target_line", period=period_short(str(period), lang), names=names, result=summary)
         if len(known) == len(rows) and known.astype(bool).all():
-            st.success(line, icon=":material/check_circle:")
+            st.success(line, icon="✅")
         else:
-            st.warning(line, icon=":material/flag:")
+            st.warning(line, icon="🚩")
     shown = pd.DataFrame(
         {
             f.t("col.period"): [period_label(p, lang) for p in targets["period"]],

@@ -28,7 +28,7 @@ else:
     missing = now.loc[now["status"] == "missing", "unit_name"].tolist()
     partial = now.loc[now["status"] == "partial", "unit_name"].tolist()
     if missing:
-        st.warning(f.t("overview.missing", names=", ".join(missing)), icon=":material/schedule:")
+        st.warning(f.t("overview.missing", names=", ".join(missing)), icon="⏳")
     if partial:
         st.info(f.t("overview.partial", names=", ".join(partial)))
     if not missing and not partial:

@@ -46,9 +46,23 @@ def shown(value: float, code: str) -> str:
     return f"{text} %" if code == "CMP_RATE" else text
 
 
+def complete(row: pd.Series | None) -> bool:
+    """Every unit expected for the indicator has reported it in that period."""
+    return row is not None and int(row["units_reporting"]) >= int(row["units_expected"])
+
+
+def comparable(now: pd.Series | None, before: pd.Series | None) -> bool:
+    """Two area totals can be compared only when both are complete: a period that 3 of 5 units have
+    reported, against one that all have, would show a fall that is only missing reports. (Comparing
+    the units that reported in both periods needs a query of its own, per indicator rule.)"""
+    return complete(now) and complete(before)
+
+
 def change(now: pd.Series | None, before: pd.Series | None, code: str) -> str | None:
     if now is None or before is None:
         return None
+    if not comparable(now, before):
+        return f.t("overview.not_comparable_short")
     difference = float(now["value"]) - float(before["value"])
     text = ui.number(difference, ui.decimals_for(code), lang)
     if text.strip("-0,.") == "":  # no change (also -0,0 after rounding)
@@ -67,7 +81,7 @@ with left:
     missing = status.loc[status["status"] == "missing", "unit_name"].tolist()
     partial = status.loc[status["status"] == "partial", "unit_name"].tolist()
     if missing:
-        st.warning(f.t("overview.missing", names=", ".join(missing)), icon=":material/schedule:")
+        st.warning(f.t("overview.missing", names=", ".join(missing)), icon="⏳")
     if partial:
         st.info(f.t("overview.partial", names=", ".join(partial)))
     if not missing and not partial and len(status):
@@ -92,16 +106,24 @@ else:
     for index, code in enumerate(MAIN):
         now = cell(f.period, code)
         with columns[index % 3]:
-            spark = [float(cells.loc[(p, code), "value"]) if (p, code) in cells.index else None for p in history]
+            # The trend line of the card: periods that every unit reported (a partial total is no fall).
+            spark = [float(cell(p, code)["value"]) for p in history if complete(cell(p, code))]
+            before = cell(previous, code)
+            if now is not None and before is not None and not comparable(now, before):
+                delta = {"delta": f.t("overview.not_comparable"), "delta_color": "off", "delta_arrow": "off"}
+            else:
+                delta = {
+                    "delta": change(now, before, code),
+                    "delta_color": "inverse" if code in LOWER_IS_BETTER else "normal",
+                    "delta_description": f.t("overview.vs_previous"),
+                }
             st.metric(
                 short_name(code, lang),
                 shown(float(now["value"]), code) if now is not None else "–",
-                change(now, cell(previous, code), code),
-                delta_color="inverse" if code in LOWER_IS_BETTER else "normal",
-                delta_description=f.t("overview.vs_previous"),
+                **delta,
                 help=indicator_name(code, lang),
                 border=True,
-                chart_data=spark if sum(v is not None for v in spark) > 1 else None,
+                chart_data=spark if len(spark) > 1 else None,
             )
             if now is not None and int(now["units_reporting"]) < int(now["units_expected"]):
                 counts = {"reporting": int(now["units_reporting"]), "expected": int(now["units_expected"])}

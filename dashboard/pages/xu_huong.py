@@ -13,9 +13,10 @@ lang = f.lang
 area_id = f.area.unit_id
 ui.header(f, "page.xu_huong", f"{period_short(f.periods[0], lang)} – {period_short(f.periods[-1], lang)}")
 
-pick, units_column, year_column = st.columns([3, 4, 1], vertical_alignment="bottom")
-with pick:
-    indicator = ui.indicator_picker(f, "DLG_HELD")
+# The indicator's name is long: it gets the whole width; the units and the by-year switch share the
+# next row, the switch with room for its label in both languages.
+indicator = ui.indicator_picker(f, "DLG_HELD")
+units_column, year_column = st.columns([4, 1], vertical_alignment="bottom")
 values = queries.unit_values(area_id, f.periods, (indicator,), f.boundaries)
 # A code can name two units (30787: the town until 2025, Xã Kiên Lương after): one option, both lines.
 names = (

@@ -131,14 +131,14 @@ def sample_database(sqlite_template: Path, tmp_path_factory: pytest.TempPathFact
     return url
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(sample_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (``http://127.0.0.1:PORT``) of ``qcdc serve`` running over the sample database."""
+@contextlib.contextmanager
+def serve(database_url: str, log_path: Path) -> Iterator[str]:
+    """Run ``qcdc serve`` over ``database_url`` on a free loopback port; yields its base URL
+    (``http://127.0.0.1:PORT``) once it answers, and stops it afterwards."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("browser-server") / "serve.log"
     env = {
         **os.environ,
-        "QCDC_DATABASE_URL": sample_database,
+        "QCDC_DATABASE_URL": database_url,
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         "STREAMLIT_SERVER_HEADLESS": "true",
         "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
@@ -166,6 +166,46 @@ def dashboard_url(sample_database: str, tmp_path_factory: pytest.TempPathFactory
         yield base
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(sample_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (``http://127.0.0.1:PORT``) of ``qcdc serve`` running over the sample database."""
+    with serve(sample_database, tmp_path_factory.mktemp("browser-server") / "serve.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def entry_database(sample_database: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of a copy of the sample database with the demo accounts and the demo's open period, as
+    ``qcdc demo`` leaves them: the data-entry tests write to it, never to ``sample_database``."""
+    from sqlalchemy.engine import make_url
+
+    from etl.accounts import ensure_demo_accounts
+    from etl.cli import DEMO_DEADLINE, DEMO_OPEN_PERIOD
+    from etl.db import make_engine
+    from etl.submissions import open_period
+
+    target = tmp_path_factory.mktemp("browser-entry-db") / "qcdc.sqlite3"
+    shutil.copyfile(str(make_url(sample_database).database), target)
+    url = f"sqlite:///{target}"
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            ensure_demo_accounts(connection)
+            open_period(connection, DEMO_OPEN_PERIOD, deadline=DEMO_DEADLINE, by="demo")
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def entry_dashboard_url(entry_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a second ``qcdc serve``, over ``entry_database``."""
+    with serve(entry_database, tmp_path_factory.mktemp("browser-entry-server") / "serve.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

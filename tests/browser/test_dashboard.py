@@ -30,8 +30,9 @@ PAGES = [
 RUN_TIMEOUT_MS = 30_000
 # What plotly draws for data: traces of scatter, bar, pie… layers, heat-map images, map shapes.
 TRACES = "g.trace, g.hm, image.hm, path.choroplethlocation"
-# UTF-8 read as Latin-1 ("Tá»•ng"), or bytes that were not text at all.
-MOJIBAKE = ("Ã", "á»", "Æ°", "Ä‘", "\ufffd")
+# UTF-8 read as Latin-1 ("Tá»•ng", "Ã¡"), or bytes that were not text at all. A bare "Ã" is not
+# one: it is Vietnamese ("XÃ HỘI" in a section title of the commune form).
+MOJIBAKE = ("Ã¡", "Ã\xa0", "Ã£", "Ã©", "Ãª", "Ã´", "Ã¢", "Ã³", "Ã­", "Ãº", "Ã½", "á»", "Æ°", "Ä‘", "\ufffd")
 
 
 def wait_for_run(page: Page) -> None:

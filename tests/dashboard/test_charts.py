@@ -10,6 +10,8 @@ import pytest
 
 from dashboard import charts
 from dashboard.charts import ChartContext
+from dashboard.i18n import UNITS_EN, indicator_unit
+from etl.indicators import indicator_catalog
 
 CTX = ChartContext(lang="vi", area="Huyện Kiên Lương", boundaries="reported", updated=date(2026, 11, 29), sample=True)
 PERIODS = ("2024S1", "2024S2", "2025S1", "2025S2", "2026S1")
@@ -169,7 +171,8 @@ def test_ntm_levels_never_mix_criteria_sets_on_one_axis():
     axes = {trace.xaxis: set(trace.x) for trace in fig.data}
     assert axes == {"x": {"2020S2"}, "x2": {"2021S1"}, "x3": {"2026S1"}}
     titles = annotations(fig)
-    assert "Bộ tiêu chí 2016-2020 (19 tiêu chí)" in titles and "Bộ tiêu chí 2026-2030 (10 tiêu chí)" in titles
+    # On two lines, so that narrow panels' titles stay apart
+    assert "Bộ tiêu chí 2016-2020<br>(19 tiêu chí)" in titles and "Bộ tiêu chí 2026-2030<br>(10 tiêu chí)" in titles
     assert {trace.name for trace in fig.data} == {"Chưa đạt", "Đạt chuẩn"}
     assert fig.layout.yaxis.title.text == "Số xã"
 
@@ -234,3 +237,154 @@ def test_empty_data_gives_a_figure_that_says_so(builder):
         fig = charts.heatmap(empty, PERIODS, "DLG_HELD", CTX)
     assert not fig.data
     assert any("Chưa có số liệu" in a for a in annotations(fig))
+
+
+# ------------------------------------------------------------------------------------------------
+# Layout on a real screen: badge, ticks, axis ranges, English units
+# ------------------------------------------------------------------------------------------------
+
+TWENTY = tuple(f"{year}S{half}" for year in range(2017, 2027) for half in (1, 2))
+LONG_TITLE = "Số công trình được Ban giám sát đầu tư của cộng đồng giám sát"
+
+
+def ntm_status(size: int, met: tuple[float, ...]) -> pd.DataFrame:
+    n = len(met)
+    return pd.DataFrame(
+        {
+            "unit_id": list(range(1, n + 1)),
+            "unit_code": [f"3080{i}" for i in range(n)],
+            "unit_name": [f"Xã {chr(65 + i)}" for i in range(n)],
+            "level": [1.0] * n,
+            "criteria_met": list(met),
+            "criteria_size": [size] * n,
+            "criteria_set": ["2026-2030" if size == 10 else "2021-2025"] * n,
+            "year": [2020.0] * n,
+        }
+    )
+
+
+def every_chart(ctx: ChartContext) -> dict[str, go.Figure]:
+    values = unit_rows([(p, 1, "30787", "Thị trấn Kiên Lương", 2) for p in TWENTY])
+    totals = pd.DataFrame({"period": list(TWENTY), "value": 10.0, "units_reporting": 5, "units_expected": 5})
+    status = values.assign(status="reported", n_values=20, n_expected=20)
+    counts = pd.DataFrame(
+        {"period": ["2020S2", "2021S1", "2026S1"], "criteria_set": ["2016-2020", "2021-2025", "2026-2030"]}
+    ).assign(level=1, communes=3)
+    missing = ["Phường Tô Châu", "Xã Hòa Điền"]
+    return {
+        "unit_bar": charts.unit_bar(values.head(1), "DLG_HELD", "2017S1", ctx, missing=missing),
+        "trend": charts.trend_chart(TWENTY, "DLG_HELD", ctx, totals=totals),
+        "heatmap": charts.heatmap(values, TWENTY, "DLG_HELD", ctx),
+        "reporting_matrix": charts.reporting_matrix(status, TWENTY, ctx),
+        "ntm_criteria_bar": charts.ntm_criteria_bar(ntm_status(10, (7.0, 9.0)), "2026S1", ctx),
+        "ntm_levels": charts.ntm_levels_chart(counts, ("2020S2", "2021S1", "2026S1"), ctx),
+        "empty": charts.heatmap(unit_rows([]), TWENTY, "DLG_HELD", ctx),
+    }
+
+
+@pytest.mark.parametrize("name", list(every_chart(CTX)))
+def test_the_sample_badge_has_a_row_of_its_own_above_the_title(name):
+    fig = every_chart(CTX)[name]
+    (badge,) = [a for a in fig.layout.annotations if a.name == "sample_badge"]
+    assert badge.text == "<b>DỮ LIỆU MINH HỌA</b>"
+    # Anchored by its top edge BADGE_TOP pixels under the top of the figure (paper y=1 is the top of
+    # the plot, margin.t pixels lower), at the left, under neither plotly's toolbar nor the title.
+    assert (badge.y, badge.yanchor, badge.yref) == (1, "top", "paper")
+    assert badge.yshift == fig.layout.margin.t - charts.BADGE_TOP
+    assert (badge.x, badge.xanchor) == (0, "left")
+    badge_bottom = charts.BADGE_TOP + badge.font.size * 1.3 + 2 * badge.borderpad + 2 * badge.borderwidth
+    title = fig.layout.title
+    assert (title.y, title.yanchor, title.yref) == (1, "top", "container")
+    assert title.pad.t >= badge_bottom  # the title starts under the badge, however long it is
+    # and the plot starts under the title, its subtitle lines and what is drawn just above the plot
+    lines = title.subtitle.text.count("<br>")
+    assert fig.layout.margin.t >= title.pad.t + charts.TITLE_BLOCK + charts.SUBTITLE_LINE * lines + 30
+
+
+def test_a_long_title_keeps_the_badge_above_it():
+    values = unit_rows([("2019S1", 1, "30787", "Thị trấn Kiên Lương", 3)]).assign(indicator="GSDT_WORKS")
+    fig = charts.unit_bar(values, "GSDT_WORKS", "2019S1", CTX, missing=["Xã Bình An", "Xã Bình Trị"])
+    assert LONG_TITLE in fig.layout.title.text
+    (badge,) = [a for a in fig.layout.annotations if a.name == "sample_badge"]
+    assert badge.yshift == fig.layout.margin.t - charts.BADGE_TOP and fig.layout.title.pad.t > charts.BADGE_TOP + 25
+
+
+def test_without_the_sample_there_is_no_badge_row():
+    ctx = ChartContext(lang="vi", area="Huyện Kiên Lương", updated=date(2026, 11, 29), sample=False)
+    sample, official = every_chart(CTX)["trend"], every_chart(ctx)["trend"]
+    assert not [a for a in official.layout.annotations if a.name == "sample_badge"]
+    assert official.layout.title.pad.t == charts.TITLE_TOP
+    assert sample.layout.margin.t - official.layout.margin.t == charts.BADGE_ROW
+
+
+@pytest.mark.parametrize("name", ["trend", "heatmap", "reporting_matrix"])
+def test_twenty_periods_get_one_tick_label_per_year(name):
+    axis = every_chart(CTX)[name].layout.xaxis
+    assert list(axis.categoryarray) == list(TWENTY)
+    assert list(axis.ticktext) == [str(year) for year in range(2017, 2027)]
+    assert len(axis.ticktext) <= charts.MAX_YEAR_LABELS
+    # Each label in the middle of its two half-years (positions on the category axis)
+    assert list(axis.tickvals) == [i + 0.5 for i in range(0, 20, 2)]
+    assert list(axis.minor.tickvals) == list(range(20))  # a small tick under every half-year
+
+
+def test_many_years_get_a_label_every_second_year():
+    periods = tuple(f"{year}S{half}" for year in range(2012, 2027) for half in (1, 2))  # 15 years
+    totals = pd.DataFrame({"period": list(periods), "value": 10.0, "units_reporting": 5, "units_expected": 5})
+    axis = charts.trend_chart(periods, "DLG_HELD", CTX, totals=totals).layout.xaxis
+    assert len(axis.ticktext) <= charts.MAX_YEAR_LABELS
+    assert list(axis.ticktext) == [str(year) for year in range(2012, 2027, 2)]
+
+
+def test_a_range_that_starts_with_a_second_half_labels_that_year_under_it():
+    periods = TWENTY[1:]
+    axis = charts.heatmap(unit_rows([("2017S2", 1, "30787", "A", 2)]), periods, "DLG_HELD", CTX).layout.xaxis
+    assert (axis.ticktext[0], axis.tickvals[0]) == ("2017", 0)
+    assert (axis.ticktext[1], axis.tickvals[1]) == ("2018", 1.5)
+
+
+def test_few_periods_keep_a_label_per_period():
+    axis = every_chart(CTX)["ntm_levels"].layout.xaxis
+    assert list(axis.ticktext) == ["6T cuối<br>2020"] and axis.tickangle == 0
+
+
+def test_the_reorganisation_label_does_not_widen_the_axis():
+    fig = every_chart(CTX)["heatmap"]
+    (label,) = [a for a in fig.layout.annotations if a.text == "Sắp xếp đơn vị hành chính 1/7/2025"]
+    assert label.x == 16.5 and label.xanchor == "right"  # towards the many periods before it
+
+
+@pytest.mark.parametrize(("size", "met"), [(10, (7.0, 8.0, 9.0)), (19, (2.0, 19.0))])
+def test_ntm_criteria_axis_ends_at_the_size_of_the_set(size, met):
+    fig = charts.ntm_criteria_bar(ntm_status(size, met), "2026S1", CTX)
+    assert tuple(fig.layout.xaxis.range) == (0, size)
+    assert fig.layout.xaxis.tickvals[-1] == size
+    (bar,) = fig.data
+    assert bar.textposition == "auto"  # inside a long bar, after a short one: no room needed past the set
+
+
+def test_ntm_level_panels_are_wide_enough_for_their_titles():
+    fig = every_chart(CTX)["ntm_levels"]
+    widths = [fig.layout[f"xaxis{i if i > 1 else ''}"].domain for i in (1, 2, 3)]
+    shares = [d[1] - d[0] for d in widths]
+    assert min(shares) >= 0.2
+
+
+def test_english_axes_give_the_unit_of_measure():
+    ctx = ChartContext(lang="en", area="Kiên Lương", updated=date(2026, 11, 29))
+    totals = pd.DataFrame({"period": ["2019S1"], "value": [18.0], "units_reporting": [8], "units_expected": [8]})
+    expected = {"DLG_HELD": "Dialogues", "CMP_NEW": "Petitions", "DLG_OPINIONS": "Opinions", "CMP_RATE": "%"}
+    for code, unit in expected.items():
+        fig = charts.trend_chart(("2019S1",), code, ctx, totals=totals.assign(indicator=code))
+        assert fig.layout.yaxis.title.text == unit, code
+    fig = charts.trend_chart(("2019S1",), "DLG_HELD", ctx, totals=totals)
+    assert " dialogues</b>" in fig.data[0].hovertemplate and "cuộc" not in fig.data[0].hovertemplate
+
+
+def test_every_unit_of_the_catalog_has_an_english_name():
+    catalog = indicator_catalog()
+    for code in catalog.codes:
+        unit = catalog.get(code).unit_vi
+        assert unit.lower() in UNITS_EN, (code, unit)
+        english = indicator_unit(code, "en")
+        assert english and (english == "%" or english != unit), (code, unit, english)
