@@ -343,3 +343,37 @@ def unapproved_switch(lang: str) -> bool:
             help=t("filter.unapproved_help", lang),
         )
     return not queries.official_only()
+
+
+# ------------------------------------------------------------------------------------------------
+# Pieces shared by the writing pages
+# ------------------------------------------------------------------------------------------------
+
+_FLASH_SHOW = {"success": (st.success, "✅"), "error": (st.error, "⛔"), "info": (st.info, "ℹ️")}
+
+
+def flash(key: str, kind: str, text: str) -> None:
+    """Keep a message for the next run (buttons act through callbacks, the page then reruns)."""
+    st.session_state[key] = (kind, text)
+
+
+def show_flash(key: str) -> None:
+    """Show, once, the message :func:`flash` kept under ``key``."""
+    kind, text = st.session_state.pop(key, (None, None))
+    if kind in _FLASH_SHOW:
+        show, icon = _FLASH_SHOW[kind]
+        show(text, icon=icon)
+
+
+def figure_text(code: str, values: Mapping[str, float], lang: str) -> str:
+    """One stored figure as a form shows it: "–" when not reported, NTM level in words."""
+    from dashboard.i18n import ntm_level_label
+
+    if code not in values:
+        return "–"
+    if code == "NTM_LEVEL":
+        return ntm_level_label(values[code], lang)
+    if code == "NTM_YEAR":
+        return str(int(values[code]))
+    value = float(values[code])
+    return number(value, 0 if value.is_integer() else 1, lang)

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, queries, state, ui
-from dashboard.i18n import TEXTS, indicator_name, indicator_unit, ntm_level_label, period_label
+from dashboard.i18n import TEXTS, indicator_name, indicator_unit, period_label
 from etl import checks, submissions
 from etl.accounts import Account, Role, can_review
 from etl.errors import QcdcError
@@ -30,26 +30,15 @@ t = f.t
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state[FLASH] = (kind, text)
+    ui.flash(FLASH, kind, text)
 
 
 def _show_flash() -> None:
-    kind, text = st.session_state.pop(FLASH, (None, None))
-    if kind == "success":
-        st.success(text, icon="✅")
-    elif kind == "error":
-        st.error(text, icon="⛔")
+    ui.show_flash(FLASH)
 
 
 def _value(code: str, values: dict[str, float]) -> str:
-    if code not in values:
-        return "–"
-    if code == "NTM_LEVEL":
-        return ntm_level_label(values[code], lang)
-    if code == "NTM_YEAR":
-        return str(int(values[code]))
-    value = float(values[code])
-    return ui.number(value, 0 if value.is_integer() else 1, lang)
+    return ui.figure_text(code, values, lang)
 
 
 def _on_time(value: object) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, queries, state, ui
-from dashboard.i18n import indicator_name, indicator_unit, ntm_level_label, period_label
+from dashboard.i18n import indicator_name, indicator_unit, period_label
 from etl import submissions
 from etl.accounts import Account, Role
 from etl.errors import ConflictError, PermissionDenied, Problem, QcdcError, ValidationFailed
@@ -113,7 +113,7 @@ def _save(account: Account, form: submissions.FormState, kept: dict[str, Any]) -
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state[FLASH] = (kind, text)
+    ui.flash(FLASH, kind, text)
 
 
 def _intend(action: str) -> None:
@@ -130,13 +130,7 @@ def _intend_upload() -> None:
 
 
 def _show_flash() -> None:
-    kind, text = st.session_state.pop(FLASH, (None, None))
-    if kind == "success":
-        st.success(text, icon="✅")
-    elif kind == "error":
-        st.error(text, icon="⛔")
-    elif kind == "info":
-        st.info(text, icon="ℹ️")
+    ui.show_flash(FLASH)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -145,14 +139,7 @@ def _show_flash() -> None:
 
 
 def _number(code: str, values: Mapping[str, float]) -> str:
-    if code not in values:
-        return "–"
-    if code == "NTM_LEVEL":
-        return ntm_level_label(values[code], lang)
-    if code == "NTM_YEAR":
-        return str(int(values[code]))
-    value = float(values[code])
-    return ui.number(value, 0 if value.is_integer() else 1, lang)
+    return ui.figure_text(code, values, lang)
 
 
 def _rule_help(code: str) -> str:

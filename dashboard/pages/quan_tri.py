@@ -30,15 +30,11 @@ t = f.t
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state[FLASH] = (kind, text)
+    ui.flash(FLASH, kind, text)
 
 
 def _show_flash() -> None:
-    kind, text = st.session_state.pop(FLASH, (None, None))
-    if kind == "success":
-        st.success(text, icon="✅")
-    elif kind == "error":
-        st.error(text, icon="⛔")
+    ui.show_flash(FLASH)
 
 
 def _intend(action: str, **values: object) -> None:
