@@ -22,12 +22,12 @@ from plotly.subplots import make_subplots
 
 from dashboard.i18n import (
     indicator_name,
-    indicator_unit,
     ntm_level_label,
     period_label,
     period_short,
     t,
 )
+from etl.indicators import indicator_unit
 from etl.periods import parse_period
 
 SEPARATORS = ",."  # decimal comma, thousands dot: Vietnamese

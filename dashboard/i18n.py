@@ -304,45 +304,6 @@ def short_name(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return names.get(lang, names[DEFAULT_LANGUAGE]) if names else indicator_name(code, lang)
 
 
-# The catalog names units of measure in Vietnamese only (data/indicators.csv, unit_vi): their
-# English, plural as on an axis ("Dialogues") or after a number ("6 dialogues").
-UNITS_EN: dict[str, str] = {
-    "cuộc": "sessions",
-    "ý kiến": "opinions",
-    "đơn": "petitions",
-    "ấp": "villages",
-    "nội dung": "items",
-    "kiến nghị": "recommendations",
-    "công trình": "works",
-    "mô hình": "models",
-    "người": "people",
-    "tiêu chí": "criteria",
-    "xã": "communes",
-    "mức": "level",
-    "năm": "year",
-    "%": "%",
-}
-# "cuộc" counts dialogues, supervisions or critiques: the indicator says which.
-UNITS_EN_BY_INDICATOR: dict[str, str] = {
-    "DLG_HELD": "dialogues",
-    "TTND_SUPERV": "supervisions",
-    "MTTQ_SUPERV": "supervisions",
-    "MTTQ_CRITIQUE": "critiques",
-}
-
-
-def indicator_unit(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The unit of measure of an indicator: "cuộc", "đơn", "%" (the catalog's); "dialogues",
-    "petitions", "%" in English (the catalog's unit through :data:`UNITS_EN`)."""
-    catalog = indicator_catalog()
-    if code not in catalog:
-        return ""
-    unit = catalog.get(code).unit_vi
-    if lang != "en":
-        return unit
-    return UNITS_EN_BY_INDICATOR.get(code) or UNITS_EN.get(unit.lower(), unit)
-
-
 def period_label(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """ "6 tháng đầu năm 2019" / "First half of 2019"."""
     period = parse_period(code)

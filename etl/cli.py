@@ -242,6 +242,82 @@ def export(
 
 
 @app.command()
+def report(
+    period: Annotated[str, typer.Option("--period", help="Kỳ báo cáo, ví dụ 2019S1, 2019S2, 2019 (cả năm).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Tệp đích, ví dụ bao-cao-2019S1.docx.", dir_okay=False)
+    ],
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--area",
+            help="Mã địa bàn (GSO): tỉnh, huyện hoặc xã, trong danh mục mới nhất có mã đó; 'pre2025:902' để chỉ "
+            "danh mục trước 1/7/2025. Mặc định: địa bàn nhỏ nhất chứa mọi số liệu.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="pptx (trình chiếu, biểu đồ PowerPoint), docx (dự thảo báo cáo sơ kết), xlsx (các bảng và "
+            "biểu đồ Excel) hoặc pdf (trình chiếu, cần LibreOffice). Mặc định: theo đuôi của --output.",
+        ),
+    ] = None,
+    boundaries: Annotated[
+        str,
+        typer.Option(
+            "--boundaries",
+            help="reported: như đã báo cáo; current: theo địa giới hiện nay (số liệu trước 1/7/2025 cộng vào "
+            "đơn vị kế thừa).",
+        ),
+    ] = "reported",
+    lang: Annotated[str, typer.Option("--lang", help="vi (mặc định) hoặc en; báo cáo Word chỉ có tiếng Việt.")] = "vi",
+) -> None:
+    """Lập tài liệu họp cho một địa bàn và một kỳ: trình chiếu, báo cáo Word, bảng Excel hoặc PDF."""
+    from etl.db import require_schema
+    from etl.periods import parse_period
+    from etl.reports import FORMATS, NoData, UnsupportedOption, resolve_area, write_report
+    from etl.reports.build import check_options
+
+    chosen = (fmt or output.suffix.lstrip(".") or "").lower()
+    if chosen not in FORMATS:
+        raise typer.BadParameter(f"chỉ nhận {', '.join(FORMATS)}", param_hint="--format")
+    if boundaries not in {"reported", "current"}:
+        raise typer.BadParameter("chỉ nhận reported hoặc current", param_hint="--boundaries")
+    try:
+        check_options(chosen, lang)
+        period_code = parse_period(period).code
+    except UnsupportedOption as exc:
+        raise typer.BadParameter(str(exc), param_hint="--lang" if lang != "vi" else "--format") from exc
+    except InvalidPeriod as exc:
+        raise typer.BadParameter(str(exc), param_hint="--period") from exc
+    settings = get_settings()
+    engine = _engine()
+    try:
+        require_schema(engine)
+        with engine.connect() as connection:
+            unit = resolve_area(connection, area)
+            written = write_report(
+                connection,
+                unit.unit_id,
+                period_code,
+                chosen,
+                output,
+                boundaries=boundaries,
+                lang=lang,
+                convention=settings.period_convention,
+                timezone=settings.timezone,
+            )
+    except UnknownUnit as exc:  # --area names no unit: a usage error
+        raise _fail(exc, 2) from exc
+    except (NoData, QcdcError) as exc:
+        raise _fail(exc) from exc
+    except OSError as exc:
+        raise _fail(QcdcError(f"không ghi được {output}: {exc.strerror or exc}")) from exc
+    _echo_err(f"Đã ghi {written.path} ({chosen}, {unit.name}, kỳ {period_code}) sau {written.seconds:.1f} giây.")
+
+
+@app.command()
 def serve(
     port: Annotated[int, typer.Option("--port", help="Cổng của bảng điều khiển.", min=1, max=65535)] = 8501,
     host: Annotated[

@@ -144,3 +144,54 @@ def _cached_catalog(data_dir: str) -> IndicatorCatalog:
 def indicator_catalog() -> IndicatorCatalog:
     """The catalog from the configured data folder (cached)."""
     return _cached_catalog(str(get_settings().data_dir))
+
+
+# The figures a review leads with (cards on the dashboard's overview and the deck's first slide).
+MAIN_INDICATORS = (
+    "DLG_HELD",
+    "DLG_OPINIONS",
+    "CMP_NEW",
+    "CMP_RESOLVED",
+    "CMP_RATE",
+    "CMP_PENDING",
+    "TTND_SUPERV",
+    "DVK_MODELS",
+    "MTTQ_SUPERV",
+)
+
+# The catalog names units of measure in Vietnamese only (unit_vi): their English, plural as on an
+# axis or after a number ("6 dialogues"). "cuộc" counts dialogues, supervisions or critiques: the
+# indicator says which.
+UNITS_EN: dict[str, str] = {
+    "cuộc": "sessions",
+    "ý kiến": "opinions",
+    "đơn": "petitions",
+    "ấp": "villages",
+    "nội dung": "items",
+    "kiến nghị": "recommendations",
+    "công trình": "works",
+    "mô hình": "models",
+    "người": "people",
+    "tiêu chí": "criteria",
+    "xã": "communes",
+    "mức": "level",
+    "năm": "year",
+    "%": "%",
+}
+UNITS_EN_BY_INDICATOR: dict[str, str] = {
+    "DLG_HELD": "dialogues",
+    "TTND_SUPERV": "supervisions",
+    "MTTQ_SUPERV": "supervisions",
+    "MTTQ_CRITIQUE": "critiques",
+}
+
+
+def indicator_unit(code: str, lang: str = "vi") -> str:
+    """An indicator's unit of measure: "cuộc", "đơn", "%"; in English "dialogues", "petitions"."""
+    catalog = indicator_catalog()
+    if code not in catalog:
+        return ""
+    unit = catalog.get(code).unit_vi
+    if lang != "en":
+        return unit
+    return UNITS_EN_BY_INDICATOR.get(code) or UNITS_EN.get(unit.lower(), unit)

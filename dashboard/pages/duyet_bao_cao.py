@@ -14,10 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, queries, state, ui
-from dashboard.i18n import TEXTS, indicator_name, indicator_unit, period_label
+from dashboard.i18n import TEXTS, indicator_name, period_label
 from etl import checks, submissions
 from etl.accounts import Account, Role, can_review
 from etl.errors import QcdcError
+from etl.indicators import indicator_unit
 from etl.units import unit_by_id
 
 PAGE = "duyet_bao_cao"

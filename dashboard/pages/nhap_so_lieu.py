@@ -20,11 +20,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, queries, state, ui
-from dashboard.i18n import indicator_name, indicator_unit, period_label
+from dashboard.i18n import indicator_name, period_label
 from etl import submissions
 from etl.accounts import Account, Role
 from etl.errors import ConflictError, PermissionDenied, Problem, QcdcError, ValidationFailed
-from etl.indicators import indicator_catalog
+from etl.indicators import indicator_catalog, indicator_unit
 from etl.models import utcnow
 from etl.settings import get_settings
 from etl.units import unit_by_id

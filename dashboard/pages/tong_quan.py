@@ -8,20 +8,11 @@ import streamlit as st
 
 from dashboard import charts, queries, state, ui
 from dashboard.i18n import TEXTS, indicator_name, period_label, period_short, short_name
+from etl.indicators import MAIN_INDICATORS
 from etl.periods import parse_period
 from etl.queries import previous_periods
 
-MAIN = (
-    "DLG_HELD",
-    "DLG_OPINIONS",
-    "CMP_NEW",
-    "CMP_RESOLVED",
-    "CMP_RATE",
-    "CMP_PENDING",
-    "TTND_SUPERV",
-    "DVK_MODELS",
-    "MTTQ_SUPERV",
-)
+MAIN = MAIN_INDICATORS
 LOWER_IS_BETTER = {"CMP_PENDING"}
 SPARK_PERIODS = 8
 

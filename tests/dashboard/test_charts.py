@@ -10,8 +10,7 @@ import pytest
 
 from dashboard import charts
 from dashboard.charts import ChartContext
-from dashboard.i18n import UNITS_EN, indicator_unit
-from etl.indicators import indicator_catalog
+from etl.indicators import UNITS_EN, indicator_catalog, indicator_unit
 
 CTX = ChartContext(lang="vi", area="Huyện Kiên Lương", boundaries="reported", updated=date(2026, 11, 29), sample=True)
 PERIODS = ("2024S1", "2024S2", "2025S1", "2025S2", "2026S1")

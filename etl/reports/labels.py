@@ -1,0 +1,180 @@
+"""Words the meeting outputs print, in Vietnamese and English, and how they print numbers.
+
+Kept here rather than borrowed from the dashboard (``etl`` never imports it); the wording follows
+the dashboard's so that a slide and the page it comes from say the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+
+from etl.indicators import indicator_catalog, indicator_unit
+from etl.periods import parse_period
+from etl.text import NTM_LEVEL_LABELS_EN, NTM_LEVEL_LABELS_VI, format_number
+
+LANGS = ("vi", "en")
+MISSING = "–"  # a figure not reported: never printed as 0
+
+TEXT: dict[str, dict[str, str]] = {
+    "deck.title": {"vi": "Kết quả thực hiện Quy chế dân chủ ở cơ sở", "en": "Grassroots democracy: results"},
+    "boundaries.reported": {"vi": "Như đã báo cáo", "en": "As reported"},
+    "boundaries.current": {"vi": "Theo địa giới hiện nay", "en": "Today's boundaries"},
+    "sample": {"vi": "Dữ liệu minh họa", "en": "Illustrative data"},
+    "sample.note": {
+        "vi": "Dữ liệu minh họa: số liệu mẫu huyện Kiên Lương, không phải số liệu chính thức.",
+        "en": "Illustrative data: the Kiên Lương sample, not official figures.",
+    },
+    "source": {
+        "vi": "Nguồn: QCDC Tracker, số liệu các xã báo cáo; cập nhật {date}",
+        "en": "Source: QCDC Tracker, figures reported by the communes; updated {date}",
+    },
+    "source.unknown": {"vi": "chưa rõ", "en": "unknown"},
+    "made": {"vi": "Lập ngày {date}", "en": "Made on {date}"},
+    "total": {"vi": "Toàn địa bàn", "en": "Whole area"},
+    "col.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "col.commune": {"vi": "Xã", "en": "Commune"},
+    "col.period": {"vi": "Kỳ", "en": "Period"},
+    "col.indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "col.measure": {"vi": "Đơn vị tính", "en": "Unit of measure"},
+    "col.change": {"vi": "Tăng (+), giảm (−) so với cùng kỳ", "en": "Change on the same period last year"},
+    "col.reporting": {"vi": "Số đơn vị báo cáo", "en": "Units reporting"},
+    "col.level": {"vi": "Mức đạt", "en": "Level"},
+    "col.criteria": {"vi": "Số tiêu chí đạt", "en": "Criteria met"},
+    "col.set": {"vi": "Bộ tiêu chí", "en": "Criteria set"},
+    "col.year": {"vi": "Năm đạt chuẩn", "en": "Year met"},
+    "col.target_period": {"vi": "Kỳ chỉ tiêu", "en": "Target period"},
+    "col.target": {"vi": "Chỉ tiêu đề ra", "en": "Target"},
+    "col.actual": {"vi": "Thực hiện", "en": "Achieved"},
+    "col.result": {"vi": "Kết quả", "en": "Result"},
+    "col.status": {"vi": "Tình trạng", "en": "Status"},
+    "col.n_values": {"vi": "Số chỉ tiêu đã báo cáo", "en": "Indicators reported"},
+    "col.n_expected": {"vi": "Số chỉ tiêu phải báo cáo", "en": "Indicators expected"},
+    "col.reported": {"vi": "Đã báo cáo", "en": "Reported"},
+    "col.partial": {"vi": "Báo cáo một phần", "en": "Partly reported"},
+    "col.missing": {"vi": "Chưa báo cáo", "en": "Not reported"},
+    "status.reported": {"vi": "Đã báo cáo", "en": "Reported"},
+    "status.partial": {"vi": "Báo cáo một phần", "en": "Partly reported"},
+    "status.missing": {"vi": "Chưa báo cáo", "en": "Not reported"},
+    "target.met": {"vi": "Đã đạt", "en": "Met"},
+    "target.not_met": {"vi": "Chưa đạt", "en": "Not met"},
+    "target.in_progress": {"vi": "Đang thực hiện", "en": "In progress"},
+    "target.not_reported": {"vi": "Chưa có số liệu", "en": "Not reported yet"},
+    "target.upcoming": {"vi": "Kỳ tới", "en": "Next period"},
+    "series.ntm_level": {"vi": "Mức đạt chuẩn", "en": "Level"},
+    "partial.mark": {
+        "vi": "(*) Chỉ gồm một phần địa bàn: không phải mọi đơn vị cũ sáp nhập vào đơn vị này đều có số liệu.",
+        "en": "(*) Part of the territory only: not every old unit merged into this one has a figure.",
+    },
+    "missing.mark": {"vi": "(–) Chưa báo cáo.", "en": "(–) Not reported."},
+}
+
+
+def t(key: str, lang: str = "vi", **values: object) -> str:
+    text = TEXT[key]["en" if lang == "en" else "vi"]
+    return text.format(**values) if values else text
+
+
+# Short names for chart series and cards, where the catalog's full name does not fit.
+SHORT_NAMES: dict[str, dict[str, str]] = {
+    "DLG_HELD": {"vi": "Cuộc đối thoại", "en": "Dialogues"},
+    "DLG_OPINIONS": {"vi": "Ý kiến của Nhân dân", "en": "Opinions raised"},
+    "DLG_ANSWERED": {"vi": "Ý kiến đã trả lời, giải quyết", "en": "Opinions answered"},
+    "CMP_CARRY": {"vi": "Kỳ trước chuyển sang", "en": "Carried over"},
+    "CMP_NEW": {"vi": "Đơn tiếp nhận mới", "en": "Petitions received"},
+    "CMP_COMPETENT": {"vi": "Đơn thuộc thẩm quyền", "en": "Within competence"},
+    "CMP_RESOLVED": {"vi": "Đơn đã giải quyết", "en": "Petitions resolved"},
+    "CMP_PENDING": {"vi": "Đơn chưa giải quyết", "en": "Petitions pending"},
+    "CMP_RATE": {"vi": "Tỷ lệ giải quyết đơn", "en": "Resolution rate"},
+    "VIL_TOTAL": {"vi": "Ấp, khu phố", "en": "Villages"},
+    "VIL_MEETINGS": {"vi": "Ấp họp dân", "en": "Villages that met"},
+    "VIL_CONVENTIONS": {"vi": "Ấp có hương ước", "en": "Villages with conventions"},
+    "DISC_ITEMS": {"vi": "Nội dung công khai", "en": "Items disclosed"},
+    "DEC_DIRECT": {"vi": "Nội dung dân bàn, quyết", "en": "Matters decided"},
+    "CONSULT_ITEMS": {"vi": "Nội dung dân góp ý", "en": "Matters for comment"},
+    "TTND_SUPERV": {"vi": "Giám sát của Ban TTND", "en": "Inspection Board supervisions"},
+    "TTND_RECOMMEND": {"vi": "Kiến nghị của Ban TTND", "en": "Inspection Board recommendations"},
+    "GSDT_WORKS": {"vi": "Công trình được GSĐTCĐ", "en": "Works supervised (community)"},
+    "DVK_MODELS": {"vi": "Mô hình “Dân vận khéo”", "en": "“Dân vận khéo” models"},
+    "MTTQ_SUPERV": {"vi": "Giám sát của MTTQ, đoàn thể", "en": "Front supervisions"},
+    "MTTQ_CRITIQUE": {"vi": "Phản biện xã hội", "en": "Social critiques"},
+    "PARTY_REFERRED": {"vi": "Quần chúng ưu tú giới thiệu", "en": "Referred to the Party"},
+    "NTM_CRITERIA_MET": {"vi": "Tiêu chí NTM đạt", "en": "NTM criteria met"},
+    "NTM_LEVEL": {"vi": "Xã đạt chuẩn NTM", "en": "Communes at the NTM standard"},
+}
+DECIMALS = {"CMP_RATE": 1, "NTM_CRITERIA_MET": 1}
+
+
+def typographic(text: str) -> str:
+    """Straight quotes in pairs as “ ”: 'Số mô hình "Dân vận khéo"' → 'Số mô hình “Dân vận khéo”'."""
+    parts = text.split('"')
+    if len(parts) % 2 == 0:  # an odd number of quotes: leave them
+        return text
+    return "".join(p + ("“" if i % 2 == 0 else "”") if i < len(parts) - 1 else p for i, p in enumerate(parts))
+
+
+def indicator_name(code: str, lang: str = "vi") -> str:
+    """The catalog's name, with typographic quotes for print."""
+    ind = indicator_catalog().get(code)
+    return typographic(ind.name_en if lang == "en" else ind.name_vi)
+
+
+def short_name(code: str, lang: str = "vi") -> str:
+    names = SHORT_NAMES.get(code)
+    return names["en" if lang == "en" else "vi"] if names else indicator_name(code, lang)
+
+
+def measure(code: str, lang: str = "vi") -> str:
+    """The unit of measure: "cuộc", "đơn", "%" ("dialogues", "petitions" in English)."""
+    return indicator_unit(code, lang)
+
+
+def decimals(code: str) -> int:
+    return DECIMALS.get(code, 0)
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: float | None, places: int = 0, lang: str = "vi") -> str:
+    """1.050 and 85,5 in Vietnamese (1,050 and 85.5 in English); "–" for a figure not reported."""
+    if is_missing(value):
+        return MISSING
+    return format_number(float(value), places, "en" if lang == "en" else "vi")  # type: ignore[arg-type]
+
+
+def signed(value: float, places: int = 0, lang: str = "vi") -> str:
+    """+4, −11, 0 (a true minus sign; −0,0 printed as 0)."""
+    text = number(abs(value), places, lang)
+    if text.strip("0,.") == "":
+        return number(0, places, lang)
+    return f"+{text}" if value > 0 else f"−{text}"
+
+
+def percent(value: float | None, lang: str = "vi") -> str:
+    return MISSING if is_missing(value) else f"{number(value, 1, lang)}%"
+
+
+def period_label(code: str, lang: str = "vi") -> str:
+    """ "6 tháng đầu năm 2019" / "First half of 2019"; "năm 2019" for a year in Vietnamese."""
+    period = parse_period(code)
+    return period.label_en if lang == "en" else period.label_vi
+
+
+def period_short(code: str, lang: str = "vi") -> str:
+    """A label that fits under a chart's axis: "6T đầu 2019" / "H1 2019"."""
+    period = parse_period(code)
+    if lang == "en":
+        return f"H{period.half} {period.year}" if period.half else str(period.year)
+    if period.half == 1:
+        return f"6T đầu {period.year}"
+    if period.half == 2:
+        return f"6T cuối {period.year}"
+    return f"Năm {period.year}"
+
+
+def level_label(level: float | None, lang: str = "vi") -> str:
+    if is_missing(level):
+        return MISSING
+    labels = NTM_LEVEL_LABELS_EN if lang == "en" else NTM_LEVEL_LABELS_VI
+    return labels.get(int(level), str(int(level)))  # type: ignore[arg-type]
