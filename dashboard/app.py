@@ -25,6 +25,7 @@ PAGES = (
     ("nong_thon_moi", "🌾"),
     ("ho_so_don_vi", "🏠"),
     ("tinh_hinh_bao_cao", "📋"),
+    ("trinh_chieu", "📽️"),  # the ready-made deck for the meeting screen (issue 5)
     # Data entry and review (issue 4): each needs a signed-in account of the roles in dashboard/auth.py;
     # the menu shows only the ones the account may open.
     ("nhap_so_lieu", "✍️"),

@@ -10,13 +10,17 @@ a marker for the reorganisation.
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import os
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
@@ -29,6 +33,7 @@ from dashboard.i18n import (
 )
 from etl.indicators import indicator_unit
 from etl.periods import parse_period
+from etl.reports.model import ChartSpec
 
 SEPARATORS = ",."  # decimal comma, thousands dot: Vietnamese
 FONT_FAMILY = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -763,3 +768,127 @@ def reporting_matrix(status: pd.DataFrame, periods: Sequence[str], ctx: ChartCon
     fig.update_yaxes(title_text=t("chart.unit_axis", lang), autorange="reversed", ticklabelstandoff=8)
     _reorganisation_marker(fig, periods, lang)
     return _finish(fig, title, sub, ctx, height=max(420, 240 + 44 * len(rows)))
+
+
+# ------------------------------------------------------------------------------------------------
+# The ready-made deck (Trình chiếu): a ChartSpec of etl.reports as a plotly figure
+# ------------------------------------------------------------------------------------------------
+
+
+def _d3_format(number_format: str) -> str:
+    """The d3 format of an Excel number format: as many decimals as it has after its point."""
+    decimals = len(number_format.split(".", 1)[1].rstrip('"%')) if "." in number_format else 0
+    return f",.{decimals}f"
+
+
+def deck_chart(spec: ChartSpec, ctx: ChartContext, *, sub: str | None = None) -> go.Figure:
+    """A slide's chart (:class:`etl.reports.model.ChartSpec`) styled like every other figure: the
+    same values the PowerPoint and Excel charts carry, ``None`` a gap (never 0). ``sub``: the
+    slide's subtitle (where, when, which boundaries); by default the area and the boundaries."""
+    lang = ctx.lang
+    sub = subtitle(ctx, "") if sub is None else sub
+    if not spec.categories or not spec.series:
+        return _empty(spec.title, sub, ctx, t("empty.period", lang).replace("`", ""))
+    fmt = _d3_format(spec.number_format)
+    categories = list(spec.categories)
+    horizontal = spec.horizontal and spec.kind != "line"
+    fig = go.Figure()
+    for index, (name, values) in enumerate(spec.series.items()):
+        colour = spec.colours[index] if index < len(spec.colours) else PALETTE[index % len(PALETTE)]
+        values = list(values)
+        value_axis = "x" if horizontal else "y"
+        hover = f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{name}: <b>%{{{value_axis}:{fmt}}}</b><extra></extra>"
+        if spec.kind == "line":
+            fig.add_trace(
+                go.Scatter(
+                    x=categories,
+                    y=values,
+                    name=name,
+                    mode="lines+markers+text" if spec.data_labels else "lines+markers",
+                    connectgaps=False,
+                    line={"color": colour, "width": 4},
+                    marker={"size": 11},
+                    texttemplate=f"%{{y:{fmt}}}",
+                    textposition="top center",
+                    textfont={"size": FONT_SIZE},
+                    cliponaxis=False,
+                    hovertemplate=hover,
+                )
+            )
+            continue
+        single = len(spec.series) == 1
+        points = list(spec.point_colours) if single and len(spec.point_colours) == len(categories) else None
+        fig.add_trace(
+            go.Bar(
+                x=values if horizontal else categories,
+                y=categories if horizontal else values,
+                name=name,
+                orientation="h" if horizontal else "v",
+                marker={"color": points or colour},
+                texttemplate=f"%{{{value_axis}:{fmt}}}" if spec.data_labels else None,
+                # A bar that can reach the axis end (a rate, the criteria set) has its label inside.
+                textposition="inside" if spec.kind == "stacked" else ("auto" if spec.axis_max else "outside"),
+                insidetextanchor="middle" if spec.kind == "stacked" else "end",
+                textfont={"size": FONT_SIZE},
+                cliponaxis=False,
+                hovertemplate=hover,
+            )
+        )
+    fig.update_layout(
+        barmode={"stacked": "stack", "clustered": "group"}.get(spec.kind, "relative"),
+        bargap=0.25,
+        showlegend=len(spec.series) > 1,
+        hovermode="closest",
+    )
+    value_axis = {
+        "title_text": spec.axis_title,
+        "tickformat": fmt,
+        "rangemode": "tozero",
+    }
+    if spec.axis_max is not None:
+        value_axis["range"] = [0, spec.axis_max]
+    # Categories read as the table does: first on top (horizontal) or on the left.
+    category_axis = {"type": "category", "categoryorder": "array", "categoryarray": categories}
+    if horizontal:
+        fig.update_xaxes(**value_axis)
+        fig.update_yaxes(**category_axis, autorange="reversed", ticklabelstandoff=10)
+        height = max(360, 90 + 48 * len(categories) * (1 if spec.kind != "clustered" else len(spec.series)) + 200)
+    else:
+        fig.update_yaxes(**value_axis)
+        fig.update_xaxes(**category_axis, tickangle=0)
+        height = 560
+    return _finish(fig, spec.title, sub, ctx, height=min(height, 900))
+
+
+# ------------------------------------------------------------------------------------------------
+# Pictures (PNG, SVG) through kaleido and a Chromium installed on the server
+# ------------------------------------------------------------------------------------------------
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+PICTURE_WIDTH = 1600  # pixels; the height is the figure's own
+
+
+def find_chromium() -> str | None:
+    """The browser kaleido draws with: ``BROWSER_PATH`` when it names a file, else the first of
+    :data:`CHROMIUM_NAMES` on the ``PATH`` (Debian's ``/usr/bin/chromium``)."""
+    named = os.environ.get("BROWSER_PATH")
+    if named and os.path.isfile(named):
+        return named
+    return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
+
+
+def picture_problem(lang: str) -> str | None:
+    """Why a chart cannot be saved as a picture on this server (and how to fix it), or ``None``."""
+    if importlib.util.find_spec("kaleido") is None:
+        return t("picture.no_kaleido", lang)
+    browser = find_chromium()
+    if browser is None:
+        return t("picture.no_chromium", lang)
+    os.environ.setdefault("BROWSER_PATH", browser)
+    return None
+
+
+def picture(fig: go.Figure, fmt: str) -> bytes:
+    """The figure as ``png`` (twice the pixels, for a projector) or ``svg``, drawn by kaleido."""
+    scale = 2 if fmt == "png" else 1
+    return pio.to_image(fig, format=fmt, scale=scale, width=PICTURE_WIDTH, height=fig.layout.height or 900)

@@ -619,3 +619,58 @@ ENTRY_TEXTS: dict[str, dict[str, str]] = {
     "history.by_file": {"vi": "Tệp", "en": "File"},
 }
 TEXTS.update(ENTRY_TEXTS)
+
+# ------------------------------------------------------------------------------------------------
+# Meeting outputs (issue 5): Trình chiếu, the deck's downloads, charts as pictures.
+# ------------------------------------------------------------------------------------------------
+
+PRESENTATION_TEXTS: dict[str, dict[str, str]] = {
+    "page.trinh_chieu": {"vi": "Trình chiếu", "en": "Presentation"},
+    "deck.previous": {"vi": "◀ Trước", "en": "◀ Previous"},
+    "deck.next": {"vi": "Sau ▶", "en": "Next ▶"},
+    "deck.keys": {
+        "vi": "Phím ← và → để chuyển trang (khi con trỏ không ở trong ô nhập).",
+        "en": "Keys ← and → move between slides (when no input has the focus).",
+    },
+    "deck.meeting_screen": {"vi": "Màn hình họp (ẩn thanh bên)", "en": "Meeting screen (hide the sidebar)"},
+    "deck.meeting_help": {
+        "vi": "Ẩn thanh bên và các nút tải xuống; tắt để đổi địa bàn, kỳ báo cáo.",
+        "en": "Hides the sidebar and the downloads; switch off to change the area or the period.",
+    },
+    "deck.downloads": {"vi": "Tải cả bộ", "en": "Download the whole deck"},
+    "deck.pptx": {"vi": "PowerPoint (.pptx)", "en": "PowerPoint (.pptx)"},
+    "deck.docx": {"vi": "Báo cáo Word (.docx)", "en": "Word report (.docx)"},
+    "deck.xlsx": {"vi": "Bảng Excel (.xlsx)", "en": "Excel tables (.xlsx)"},
+    "deck.pdf": {"vi": "PDF", "en": "PDF"},
+    "deck.pdf_make": {"vi": "Tạo PDF", "en": "Make the PDF"},
+    "deck.pdf_help": {
+        "vi": "LibreOffice chuyển bộ trình chiếu sang PDF (mất vài giây).",
+        "en": "LibreOffice converts the deck to PDF (takes a few seconds).",
+    },
+    "deck.docx_vi_only": {
+        "vi": "Báo cáo Word chỉ viết bằng tiếng Việt.",
+        "en": "The Word report is written in Vietnamese only: switch the language to Tiếng Việt.",
+    },
+    "deck.png": {"vi": "Ảnh PNG", "en": "PNG image"},
+    "deck.svg": {"vi": "Ảnh SVG", "en": "SVG image"},
+    "deck.no_slide_chart": {"vi": "Trang này không có biểu đồ.", "en": "This slide has no chart."},
+    "picture.no_kaleido": {
+        "vi": (
+            "Muốn tải biểu đồ thành ảnh PNG, SVG: cài gói kaleido (`pip install kaleido`) "
+            "rồi khởi động lại `qcdc serve`."
+        ),
+        "en": "To download charts as PNG or SVG, install kaleido (`pip install kaleido`) and restart `qcdc serve`.",
+    },
+    "picture.no_chromium": {
+        "vi": (
+            "Muốn tải biểu đồ thành ảnh PNG, SVG, máy chủ cần trình duyệt Chromium: "
+            "`sudo apt-get install chromium` (hoặc đặt biến `BROWSER_PATH` là đường dẫn tới Chrome), "
+            "rồi khởi động lại `qcdc serve`. Các chức năng khác vẫn dùng được."
+        ),
+        "en": (
+            "To download charts as PNG or SVG the server needs Chromium: `sudo apt-get install chromium` "
+            "(or set `BROWSER_PATH` to a Chrome binary), then restart `qcdc serve`. Everything else still works."
+        ),
+    },
+}
+TEXTS.update(PRESENTATION_TEXTS)

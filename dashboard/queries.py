@@ -19,6 +19,10 @@ from sqlalchemy import Engine
 
 from etl import queries as etl_queries
 from etl.db import data_version, get_engine, schema_is_current
+from etl.reports.build import report_bytes
+from etl.reports.data import load_report_data
+from etl.reports.deck import build_deck
+from etl.reports.model import Deck
 from etl.settings import get_settings
 from etl.text import format_datetime
 
@@ -204,6 +208,27 @@ def _last_update(url: str, version: int, area_id: int) -> date | None:
     return moment
 
 
+@_cached
+def _deck(url: str, version: int, area_id: int, period: str, boundaries: str, lang: str) -> Deck:
+    with _engine(url).connect() as conn:
+        return build_deck(conn, area_id, period, boundaries=boundaries, lang=lang, convention=_convention())
+
+
+@_cached
+def _report_file(url: str, version: int, area_id: int, period: str, boundaries: str, lang: str, fmt: str) -> bytes:
+    with _engine(url).connect() as conn:
+        data = load_report_data(
+            conn,
+            area_id,
+            period,
+            boundaries=boundaries,
+            lang=lang,
+            convention=_convention(),
+            timezone=get_settings().timezone,
+        )
+    return report_bytes(data, fmt)
+
+
 # ------------------------------------------------------------------------------------------------
 # What pages call
 # ------------------------------------------------------------------------------------------------
@@ -278,6 +303,20 @@ def data_warnings(area_id: int, period: str, boundaries: str) -> pd.DataFrame:
 def last_update(area_id: int) -> date | None:
     """The day the area's figures last changed (for the charts' source line), or ``None``."""
     return _last_update(*_key(), area_id)
+
+
+def deck(area_id: int, period: str, boundaries: str, lang: str) -> Deck:
+    """The ready-made deck for the area and period (:func:`etl.reports.deck.build_deck`).
+
+    Raises :class:`etl.reports.data.NoData` when the area has no figure in the period."""
+    return _deck(*_key(), area_id, period, str(boundaries), lang)
+
+
+def report_file(area_id: int, period: str, boundaries: str, lang: str, fmt: str) -> bytes:
+    """The deck (``pptx``, ``pdf``), the draft report (``docx``) or the workbook (``xlsx``) as
+    bytes (:func:`etl.reports.build.report_bytes`). PDF raises
+    :class:`etl.reports.pdf.ConverterMissing` when LibreOffice is not installed."""
+    return _report_file(*_key(), area_id, period, str(boundaries), lang, fmt)
 
 
 # The sidebar switch "gồm số liệu chưa duyệt" (:func:`dashboard.ui.unapproved_switch`) keeps its

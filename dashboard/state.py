@@ -15,6 +15,7 @@ URL parameters (all optional; the app writes back the full set after each run)::
   the profile; ``years`` — ``1`` to roll the trend up by year.
 * ``form_period`` / ``form_unit`` — the period and unit id of the data-entry, review and history
   pages (a unit outside the signed-in account's scope is refused, never shown).
+* ``slide`` — the slide shown by the presentation page, from 1.
 
 How it works: each run starts with :func:`sync_from_url`. When the URL differs from what the app
 last wrote (a link was opened, the back button pressed) its parameters win; otherwise the values
@@ -41,7 +42,21 @@ from etl.queries import AreaOption, Boundaries
 
 T = TypeVar("T")
 
-URL_KEYS = ("lang", "area", "period", "from", "to", "bnd", "ind", "units", "unit", "years", "form_period", "form_unit")
+URL_KEYS = (
+    "lang",
+    "area",
+    "period",
+    "from",
+    "to",
+    "bnd",
+    "ind",
+    "units",
+    "unit",
+    "years",
+    "form_period",
+    "form_unit",
+    "slide",
+)
 _STORE = "qcdc_filters"  # raw (string) value per URL key: survives page switches
 _SEEN = "qcdc_url_written"  # the parameters the app last wrote
 _CURRENT = "qcdc_current_filters"  # the Filters of this run, for the page
