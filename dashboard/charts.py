@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
+import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from dashboard.i18n import (
 )
 from etl.indicators import indicator_unit
 from etl.periods import parse_period
-from etl.reports.model import ChartSpec
+from etl.reports.model import ChartSpec, Slide
 
 SEPARATORS = ",."  # decimal comma, thousands dot: Vietnamese
 FONT_FAMILY = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -892,3 +893,144 @@ def picture(fig: go.Figure, fmt: str) -> bytes:
     """The figure as ``png`` (twice the pixels, for a projector) or ``svg``, drawn by kaleido."""
     scale = 2 if fmt == "png" else 1
     return pio.to_image(fig, format=fmt, scale=scale, width=PICTURE_WIDTH, height=fig.layout.height or 900)
+
+
+# ------------------------------------------------------------------------------------------------
+# Any chart of the dashboard as a slide of the deck (issue 5)
+# ------------------------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain_text(text: object) -> str:
+    """Plotly's label text without its HTML: ``<br>`` a space, other tags dropped."""
+    if text is None:
+        return ""
+    spaced = re.sub(r"<br\s*/?>", " ", str(text), flags=re.IGNORECASE)
+    return " ".join(_TAG.sub("", spaced).split())
+
+
+def can_be_slide(fig: go.Figure) -> bool:
+    """Whether :func:`slide_from_figure` can turn ``fig`` into a slide: bar and line (scatter) traces
+    on one pair of axes only (no heat map, no panels), and at least one of them."""
+    if not fig.data:
+        return False
+    for trace in fig.data:
+        if trace.type not in {"bar", "scatter"}:
+            return False
+        if (trace.xaxis or "x") != "x" or (trace.yaxis or "y") != "y":
+            return False
+    return True
+
+
+def _value(value: object) -> float | None:
+    if value is None or isinstance(value, str):
+        try:
+            return None if value is None else float(value)
+        except ValueError:
+            return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def _category_labels(axis: object, categories: Sequence[object]) -> tuple[str, ...]:
+    """The categories as the axis shows them (a period code "2019S1" as "6T đầu 2019")."""
+    tickvals = list(getattr(axis, "tickvals", None) or ())
+    ticktext = list(getattr(axis, "ticktext", None) or ())
+    shown = {str(v): _plain_text(s) for v, s in zip(tickvals, ticktext, strict=False)}
+    return tuple(shown.get(str(c)) or _plain_text(c) for c in categories)
+
+
+def _number_format(tickformat: object) -> str:
+    match = re.search(r"\.(\d)f", str(tickformat or ""))
+    places = int(match.group(1)) if match else 0
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def _trace_colour(trace: object) -> str | None:
+    colour = None
+    if trace.type == "scatter":  # type: ignore[attr-defined]
+        colour = trace.line.color  # type: ignore[attr-defined]
+    if colour is None:
+        colour = trace.marker.color  # type: ignore[attr-defined]
+    return colour if isinstance(colour, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", colour) else None
+
+
+def slide_from_figure(
+    fig: go.Figure,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    *,
+    key: str = "extra",
+    made: date | None = None,
+) -> Slide:
+    """A slide of the deck (:class:`etl.reports.model.Slide`) carrying ``fig``'s chart as a
+    :class:`ChartSpec`: the categories from the x axis (the y axis for horizontal bars), one series
+    per trace (its name), ``None`` where a value is missing. ``bar`` (one bar series),
+    ``clustered`` / ``stacked`` (several, after the figure's ``barmode``), ``line`` (scatter traces).
+
+    The title and subtitle come from the figure's title (without its HTML) unless given; the source
+    from the figure's source line. Raises :class:`ValueError` for what :func:`can_be_slide` refuses."""
+    if not can_be_slide(fig):
+        raise ValueError("only bar and line charts on one pair of axes can become a slide")
+    layout = fig.layout
+    traces = list(fig.data)
+    bars = [tr for tr in traces if tr.type == "bar"]
+    horizontal = bool(bars) and all(tr.orientation == "h" for tr in bars)
+    category_axis, value_axis = (layout.yaxis, layout.xaxis) if horizontal else (layout.xaxis, layout.yaxis)
+    categories: list[object] = []
+    by_trace: list[tuple[str, dict[str, float | None]]] = []
+    names: set[str] = set()
+    for index, trace in enumerate(traces):
+        keys = list(trace.y if horizontal else trace.x) if (trace.y if horizontal else trace.x) is not None else []
+        values = list(trace.x if horizontal else trace.y) if (trace.x if horizontal else trace.y) is not None else []
+        for category in keys:
+            if str(category) not in {str(c) for c in categories}:
+                categories.append(category)
+        name = _plain_text(trace.name) or f"{index + 1}"
+        while name in names:  # two traces of one name (a unit code reused) stay two series
+            name += " "
+        names.add(name)
+        by_trace.append((name, {str(c): _value(v) for c, v in zip(keys, values, strict=False)}))
+    series = {name: tuple(values.get(str(c)) for c in categories) for name, values in by_trace}
+    if not bars:
+        kind = "line"
+    elif len(traces) == 1:
+        kind = "bar"
+    else:
+        kind = "stacked" if layout.barmode in {"stack", "relative"} else "clustered"
+    colours = [_trace_colour(tr) for tr in traces]
+    value_range = list(value_axis.range or ()) if value_axis.range is not None else []
+    axis_max = _value(value_range[1]) if len(value_range) == 2 else None
+    heading = _plain_text(layout.title.text)
+    if subtitle is None:
+        subtitle = _plain_text(layout.title.subtitle.text) if layout.title.subtitle else ""
+    annotations = list(layout.annotations or ())
+    sample = any(a.name == "sample_badge" for a in annotations)
+    if source is None:
+        lines = [a for a in annotations if a.name != "sample_badge" and a.yref == "paper" and (a.y or 0) <= 0]
+        source = _plain_text(lines[-1].text) if lines else ""
+    chart = ChartSpec(
+        kind=kind,  # type: ignore[arg-type]
+        title=title or heading,
+        categories=_category_labels(category_axis, categories),
+        series=series,
+        number_format=_number_format(value_axis.tickformat),
+        axis_title=_plain_text(value_axis.title.text) if value_axis.title else "",
+        horizontal=horizontal,
+        colours=tuple(c for c in colours if c) if all(colours) else (),
+        axis_max=axis_max,
+    )
+    return Slide(
+        key=key,
+        title=title or heading,
+        subtitle=subtitle,
+        chart=chart,
+        source=source,
+        date=(made or date.today()).strftime("%d/%m/%Y"),
+        sample=sample,
+    )

@@ -12,12 +12,16 @@ from __future__ import annotations
 import io
 import math
 import numbers
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from etl.reports.model import Deck, Slide
+from etl.reports.pptx import write_pptx
 from etl.writers import neutralise
 
 
@@ -75,4 +79,11 @@ def xlsx_bytes(frame: pd.DataFrame, *, sheet: str = "Dữ liệu", source: str =
     if source:
         worksheet.write_string(last + 2, 0, _text(source))
     workbook.close()
+    return buffer.getvalue()
+
+
+def deck_pptx_bytes(deck: Deck, extras: Sequence[Slide] = ()) -> bytes:
+    """The deck as PowerPoint with ``extras`` (charts added from the other pages) after its slides."""
+    buffer = io.BytesIO()
+    write_pptx(replace(deck, slides=tuple(deck.slides) + tuple(extras)), buffer)
     return buffer.getvalue()

@@ -674,3 +674,22 @@ PRESENTATION_TEXTS: dict[str, dict[str, str]] = {
     },
 }
 TEXTS.update(PRESENTATION_TEXTS)
+
+# Any chart of the other pages added to the presentation (issue 5)
+EXTRA_SLIDE_TEXTS: dict[str, dict[str, str]] = {
+    "deck.add": {"vi": "➕ Thêm vào trình chiếu", "en": "➕ Add to presentation"},
+    "deck.add_help": {
+        "vi": "Thêm biểu đồ này thành một trang sau bộ trình chiếu có sẵn (trang Trình chiếu, cả tệp PowerPoint).",
+        "en": "Add this chart as a slide after the ready-made deck (the presentation page and its PowerPoint file).",
+    },
+    "deck.added": {
+        "vi": "Đã thêm vào trình chiếu ({count} biểu đồ đã thêm).",
+        "en": "Added to the presentation ({count} charts added).",
+    },
+    "deck.extras": {
+        "vi": "{count} biểu đồ đã thêm từ các trang khác, sau bộ có sẵn (có trong tệp PowerPoint).",
+        "en": "{count} charts added from the other pages, after the ready-made deck (in the PowerPoint file too).",
+    },
+    "deck.remove_extras": {"vi": "Bỏ các biểu đồ đã thêm", "en": "Remove added charts"},
+}
+TEXTS.update(EXTRA_SLIDE_TEXTS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -141,8 +142,34 @@ def empty(message: str) -> None:
     st.info(message, icon="ℹ️")
 
 
-def chart(fig: go.Figure, key: str) -> None:
+EXTRA_SLIDES_KEY = "qcdc_extra_slides"  # the charts added to the presentation, kept for the browser session
+
+
+def _add_slide(slide: object, lang: str) -> None:
+    """``on_click`` of "➕ Thêm vào trình chiếu": the chart's slide after the ready-made deck."""
+    extras = list(st.session_state.get(EXTRA_SLIDES_KEY, ()))
+    extras.append(replace(slide, key=f"extra-{len(extras) + 1}"))  # type: ignore[type-var]
+    st.session_state[EXTRA_SLIDES_KEY] = extras
+    st.toast(t("deck.added", lang, count=len(extras)), icon="➕")
+
+
+def chart(fig: go.Figure, key: str, *, addable: bool = True) -> None:
+    """A chart in the dashboard's style; below it (``addable``, and for bar and line charts) the
+    button that adds it to the presentation (:mod:`dashboard.pages.trinh_chieu`)."""
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, theme=None)
+    from dashboard.charts import can_be_slide, slide_from_figure
+
+    if not addable or not can_be_slide(fig):
+        return
+    lang = state.language()
+    st.button(
+        t("deck.add", lang),
+        key=f"{key}_add_slide",
+        on_click=_add_slide,
+        args=(slide_from_figure(fig, key=key), lang),
+        help=t("deck.add_help", lang),
+        type="tertiary",
+    )
 
 
 def indicator_picker(f: state.Filters, default: str, *, codes: Sequence[str] | None = None, key: str = "ind") -> str:

@@ -2,6 +2,9 @@
 period, one slide per screen for the meeting room; the whole deck as PowerPoint, Word, Excel and
 PDF; each chart as a PNG or SVG picture.
 
+Charts added from the other pages ("➕ Thêm vào trình chiếu" under each chart, kept for the browser
+session in ``qcdc_extra_slides``) follow the ready-made deck, here and in the PowerPoint file.
+
 The slide number is kept in the URL (``?slide=3``); "◀ Trước" / "Sau ▶" (or the ← → keys, Streamlit's
 button shortcuts) move between slides. The meeting-screen switch hides the sidebar and the downloads.
 """
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, queries, state, ui
+from dashboard import charts, exports, queries, state, ui
 from etl.reports import ConversionFailed, ConverterMissing, Deck, NoData, Slide
 from etl.reports.build import MEDIA_TYPES
 
@@ -62,6 +65,17 @@ def _make_pdf(key: tuple[int, str, str, str]) -> None:
         st.session_state[PDF_KEY] = (key, str(exc))
     else:
         st.session_state[PDF_KEY] = (key, None)
+
+
+def _remove_extras() -> None:
+    """``on_click`` of "Bỏ các biểu đồ đã thêm": back to the ready-made deck (its first slide when
+    the one shown was an added chart)."""
+    st.session_state.pop(ui.EXTRA_SLIDES_KEY, None)
+    state.remember("slide", None)
+
+
+def _extras() -> tuple[Slide, ...]:
+    return tuple(st.session_state.get(ui.EXTRA_SLIDES_KEY, ()))
 
 
 def _file_name(deck: Deck, suffix: str) -> str:
@@ -145,24 +159,32 @@ def _chart(slide: Slide, deck: Deck, meeting: bool) -> None:
     fig = charts.deck_chart(slide.chart, f.chart_context(area=deck.area), sub=slide.subtitle)
     left, right = st.columns([3, 1])
     with left:
-        ui.chart(fig, key=f"deck_chart_{slide.key}")
+        ui.chart(fig, key=f"deck_chart_{slide.key}", addable=False)
     with right:
         _notes(slide)
     if not meeting:
         _pictures(fig, _file_name(deck, slide.key).rsplit(".", 1)[0], charts.picture_problem(lang))
 
 
-def _downloads(deck: Deck, key: tuple[int, str, str, str]) -> None:
+def _downloads(deck: Deck, key: tuple[int, str, str, str], extras: tuple[Slide, ...]) -> None:
     st.subheader(f.t("deck.downloads"))
+    if extras:
+        note, remove = st.columns([4, 1.4], vertical_alignment="center")
+        note.caption(f.t("deck.extras", count=len(extras)))
+        remove.button(f.t("deck.remove_extras"), key="deck_remove_extras", on_click=_remove_extras, icon="🗑️")
     columns = st.columns(4)
     for column, fmt in zip(columns, ("pptx", "docx", "xlsx"), strict=False):
         with column:
             if fmt == "docx" and lang != "vi":
                 st.caption(f.t("deck.docx_vi_only"))
                 continue
+            if fmt == "pptx" and extras:  # with the added charts: made when clicked
+                data = lambda: exports.deck_pptx_bytes(deck, extras)  # noqa: E731
+            else:
+                data = queries.report_file(*key, fmt)
             st.download_button(
                 f.t(f"deck.{fmt}"),
-                data=queries.report_file(*key, fmt),
+                data=data,
                 file_name=_file_name(deck, fmt),
                 mime=MEDIA_TYPES[fmt],
                 icon="⬇️",
@@ -213,9 +235,11 @@ def page() -> None:
         return
     meeting = bool(st.session_state.get(MEETING_KEY))
     st.markdown(LARGE_TYPE + (HIDE_SIDEBAR if meeting else ""), unsafe_allow_html=True)
-    total = len(deck.slides)
+    extras = _extras()
+    slides = deck.slides + extras
+    total = len(slides)
     number = _position(total)
-    slide = deck.slides[number - 1]
+    slide = slides[number - 1]
     _navigation(number, total)
     with st.container(key="deck_slide"):
         st.title(slide.title)
@@ -231,7 +255,7 @@ def page() -> None:
         st.caption(ui.plain(slide.source) + (f" · {f.t('sample.badge')}" if slide.sample else ""))
     if not meeting:
         st.divider()
-        _downloads(deck, key)
+        _downloads(deck, key, extras)
 
 
 page()

@@ -3,8 +3,12 @@ one slide at a time, the buttons that move through it, the downloads; and the sl
 
 from __future__ import annotations
 
+import io
 import json
 
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
@@ -142,3 +146,119 @@ def test_pdf_without_libreoffice_says_how_to_install_it_and_the_rest_still_works
     assert not at.exception
     assert any("LibreOffice" in w.value for w in at.warning)
     assert "PowerPoint (.pptx)" in {b.proto.label for b in at.get("download_button")}
+
+
+# ------------------------------------------------------------------------------------------------
+# Charts added from the other pages
+# ------------------------------------------------------------------------------------------------
+
+
+def test_a_trend_chart_added_on_xu_huong_becomes_the_last_slide(dashboard_db):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(period="2019S1")
+    at.run()
+    at.switch_page("pages/xu_huong.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    trend = json.loads(at.get("plotly_chart")[0].proto.spec)
+    title = trend["layout"]["title"]["text"].replace("<b>", "").replace("</b>", "")
+    button = at.button(key="trend_add_slide")
+    assert button.label == "➕ Thêm vào trình chiếu"
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.session_state["qcdc_extra_slides"]) == 1
+    at.query_params["slide"] = "99"
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert position(at) == "11/11"
+    assert [t.value for t in at.title] == [title]
+    slide = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert slide["data"][0]["name"] == trend["data"][0]["name"]
+    assert not any(b.key and b.key.endswith("_add_slide") for b in at.button)  # none on the deck itself
+    at.button(key="deck_remove_extras").click().run()
+    assert not at.exception
+    assert position(at) == "1/10"
+
+
+def test_slide_from_a_bar_figure():
+    fig = go.Figure(go.Bar(x=["Xã A", "Xã B", "Xã C"], y=[3, None, 5.5], name="Cuộc", marker={"color": "#1F77B4"}))
+    fig.update_layout(title={"text": "<b>Số cuộc đối thoại</b>", "subtitle": {"text": "Huyện X · 2019"}})
+    fig.update_yaxes(title_text="Cuộc", tickformat=",.1f")
+    slide = charts.slide_from_figure(fig)
+    assert slide.title == "Số cuộc đối thoại" and slide.subtitle == "Huyện X · 2019"
+    spec = slide.chart
+    assert spec.kind == "bar" and not spec.horizontal
+    assert spec.categories == ("Xã A", "Xã B", "Xã C")
+    assert spec.series == {"Cuộc": (3.0, None, 5.5)}
+    assert spec.axis_title == "Cuộc" and spec.number_format == "#,##0.0"
+    horizontal = go.Figure(
+        [
+            go.Bar(y=["A", "B"], x=[1, 2], name="Có", orientation="h"),
+            go.Bar(y=["A", "B"], x=[3, 4], name="Không", orientation="h"),
+        ]
+    )
+    horizontal.update_layout(barmode="stack")
+    spec = charts.slide_from_figure(horizontal, "Báo cáo", "", "Nguồn").chart
+    assert spec.kind == "stacked" and spec.horizontal and spec.categories == ("A", "B")
+    assert spec.series == {"Có": (1.0, 2.0), "Không": (3.0, 4.0)}
+    assert charts.slide_from_figure(horizontal.update_layout(barmode="group")).chart.kind == "clustered"
+
+
+def test_slide_from_a_line_figure_and_no_heat_map():
+    fig = charts.trend_chart(
+        ["2019S1", "2019S2"],
+        "DLG_HELD",
+        charts.ChartContext(area="Huyện X"),
+        totals=pd.DataFrame({"period": ["2019S1"], "value": [4.0], "units_reporting": [3], "units_expected": [3]}),
+    )
+    slide = charts.slide_from_figure(fig)
+    assert slide.chart.kind == "line"
+    assert slide.chart.categories == ("6T đầu 2019", "6T cuối 2019")  # the axis's labels, not the codes
+    assert list(slide.chart.series.values()) == [(4.0, None)]
+    assert slide.title == fig.layout.title.text.replace("<b>", "").replace("</b>", "")
+    assert slide.source.startswith("Nguồn")
+    heat = go.Figure(go.Heatmap(z=[[1, 2], [3, 4]]))
+    assert not charts.can_be_slide(heat)
+    with pytest.raises(ValueError):
+        charts.slide_from_figure(heat)
+
+
+def test_the_powerpoint_carries_the_added_chart():
+    from pptx import Presentation
+
+    from dashboard.exports import deck_pptx_bytes
+    from etl.reports.model import Deck, Slide
+
+    base = Slide(
+        key="dialogues",
+        title="Đối thoại",
+        subtitle="Huyện X",
+        chart=ChartSpec(kind="bar", title="Đối thoại", categories=("A",), series={"Cuộc": (1.0,)}),
+        source="Nguồn",
+        date="29/11/2026",
+    )
+    deck = Deck(
+        title="QCDC",
+        area="Huyện X",
+        area_code="1",
+        period="2019S1",
+        period_label="6 tháng đầu năm 2019",
+        boundaries="reported",
+        lang="vi",
+        sample=False,
+        date="29/11/2026",
+        source="Nguồn",
+        slides=(base,),
+    )
+    fig = go.Figure(go.Bar(x=["Xã A", "Xã B"], y=[7, None], name="Đơn"))
+    fig.update_layout(title={"text": "<b>Số đơn</b>"})
+    extra = charts.slide_from_figure(fig, key="extra-1")
+
+    def chart_values(data: bytes) -> list[list[float | None]]:
+        prs = Presentation(io.BytesIO(data))
+        found = [shape.chart for s in prs.slides for shape in s.shapes if shape.has_chart]
+        return [list(plot.series[0].values) for chart in found for plot in chart.plots]
+
+    before = chart_values(deck_pptx_bytes(deck))
+    after = chart_values(deck_pptx_bytes(deck, [extra]))
+    assert len(after) == len(before) + 1
+    assert after[-1] == [7.0, None]
