@@ -8,7 +8,8 @@ from :mod:`dashboard.state`. Indicator names come from ``data/indicators.csv`` (
 from __future__ import annotations
 
 from etl.indicators import indicator_catalog
-from etl.periods import parse_period
+from etl.periods import period_label as period_label  # re-exported: one rule, in etl
+from etl.periods import period_short as period_short
 from etl.text import NTM_LEVEL_LABELS_EN, NTM_LEVEL_LABELS_VI
 
 LANGUAGES = ("vi", "en")
@@ -302,24 +303,6 @@ def indicator_name(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
 def short_name(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
     names = SHORT_NAMES.get(code)
     return names.get(lang, names[DEFAULT_LANGUAGE]) if names else indicator_name(code, lang)
-
-
-def period_label(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """ "6 tháng đầu năm 2019" / "First half of 2019"."""
-    period = parse_period(code)
-    return period.label_vi if lang != "en" else period.label_en
-
-
-def period_short(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A label that fits under a chart's axis: "6T đầu 2019" / "H1 2019"."""
-    period = parse_period(code)
-    if lang == "en":
-        return f"H{period.half} {period.year}" if period.half else str(period.year)
-    if period.half == 1:
-        return f"6T đầu {period.year}"
-    if period.half == 2:
-        return f"6T cuối {period.year}"
-    return f"Năm {period.year}"
 
 
 def ntm_level_label(level: float | int | None, lang: str = DEFAULT_LANGUAGE) -> str:

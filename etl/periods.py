@@ -174,3 +174,21 @@ def period_range(first: Period, last: Period, *, years: bool = False) -> list[Pe
         out.append(current)
         current = Period(current.year, 2) if current.half == 1 else Period(current.year + 1, 1)
     return out
+
+
+def period_label(code: str, lang: str = "vi") -> str:
+    """ "6 tháng đầu năm 2019" / "First half of 2019" for a period code."""
+    period = parse_period(code)
+    return period.label_en if lang == "en" else period.label_vi
+
+
+def period_short(code: str, lang: str = "vi") -> str:
+    """A label that fits under a chart's axis: "6T đầu 2019" / "H1 2019"."""
+    period = parse_period(code)
+    if lang == "en":
+        return f"H{period.half} {period.year}" if period.half else str(period.year)
+    if period.half == 1:
+        return f"6T đầu {period.year}"
+    if period.half == 2:
+        return f"6T cuối {period.year}"
+    return f"Năm {period.year}"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 
 from etl.indicators import indicator_catalog, indicator_unit
-from etl.periods import parse_period
+from etl.periods import period_label as period_label  # re-exported: one rule, in etl
+from etl.periods import period_short as period_short
 from etl.text import NTM_LEVEL_LABELS_EN, NTM_LEVEL_LABELS_VI, format_number
 
 LANGS = ("vi", "en")
@@ -153,24 +154,6 @@ def signed(value: float, places: int = 0, lang: str = "vi") -> str:
 
 def percent(value: float | None, lang: str = "vi") -> str:
     return MISSING if is_missing(value) else f"{number(value, 1, lang)}%"
-
-
-def period_label(code: str, lang: str = "vi") -> str:
-    """ "6 tháng đầu năm 2019" / "First half of 2019"; "năm 2019" for a year in Vietnamese."""
-    period = parse_period(code)
-    return period.label_en if lang == "en" else period.label_vi
-
-
-def period_short(code: str, lang: str = "vi") -> str:
-    """A label that fits under a chart's axis: "6T đầu 2019" / "H1 2019"."""
-    period = parse_period(code)
-    if lang == "en":
-        return f"H{period.half} {period.year}" if period.half else str(period.year)
-    if period.half == 1:
-        return f"6T đầu {period.year}"
-    if period.half == 2:
-        return f"6T cuối {period.year}"
-    return f"Năm {period.year}"
 
 
 def level_label(level: float | None, lang: str = "vi") -> str:
