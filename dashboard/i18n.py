@@ -8,6 +8,7 @@ from :mod:`dashboard.state`. Indicator names come from ``data/indicators.csv`` (
 from __future__ import annotations
 
 from etl.indicators import indicator_catalog
+from etl.indicators import short_name as short_name  # re-exported: one table, in etl
 from etl.periods import period_label as period_label  # re-exported: one rule, in etl
 from etl.periods import period_short as period_short
 from etl.text import NTM_LEVEL_LABELS_EN, NTM_LEVEL_LABELS_VI
@@ -269,19 +270,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "col.n_expected": {"vi": "Số chỉ tiêu phải báo cáo", "en": "Indicators expected"},
 }
 
-# Short labels for the metric cards (the full name is the card's help text).
-SHORT_NAMES: dict[str, dict[str, str]] = {
-    "DLG_HELD": {"vi": "Cuộc đối thoại", "en": "Dialogues held"},
-    "DLG_OPINIONS": {"vi": "Ý kiến tại đối thoại", "en": "Opinions at dialogues"},
-    "CMP_NEW": {"vi": "Đơn tiếp nhận mới", "en": "New petitions"},
-    "CMP_RESOLVED": {"vi": "Đơn đã giải quyết", "en": "Petitions resolved"},
-    "CMP_RATE": {"vi": "Tỷ lệ giải quyết đơn", "en": "Resolution rate"},
-    "CMP_PENDING": {"vi": "Đơn chưa giải quyết", "en": "Petitions pending"},
-    "TTND_SUPERV": {"vi": "Giám sát của Ban TTND", "en": "Inspection Board supervisions"},
-    "DVK_MODELS": {"vi": "Mô hình Dân vận khéo", "en": "Dân vận khéo models"},
-    "MTTQ_SUPERV": {"vi": "Giám sát của MTTQ", "en": "Fatherland Front supervisions"},
-}
-
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """The text of ``key`` in ``lang`` (Vietnamese when the language is unknown), with ``{name}``
@@ -298,11 +286,6 @@ def indicator_name(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
         return code
     item = catalog.get(code)
     return item.name_vi if lang != "en" else item.name_en
-
-
-def short_name(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    names = SHORT_NAMES.get(code)
-    return names.get(lang, names[DEFAULT_LANGUAGE]) if names else indicator_name(code, lang)
 
 
 def ntm_level_label(level: float | int | None, lang: str = DEFAULT_LANGUAGE) -> str:

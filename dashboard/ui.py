@@ -404,3 +404,15 @@ def figure_text(code: str, values: Mapping[str, float], lang: str) -> str:
         return str(int(values[code]))
     value = float(values[code])
     return number(value, 0 if value.is_integer() else 1, lang)
+
+
+def reporting_notice(f: state.Filters, status: pd.DataFrame) -> None:
+    """Who has not reported, or only partly, in a completeness frame (etl.queries.completeness)."""
+    missing = status.loc[status["status"] == "missing", "unit_name"].tolist()
+    partial = status.loc[status["status"] == "partial", "unit_name"].tolist()
+    if missing:
+        st.warning(f.t("overview.missing", names=", ".join(missing)), icon="⏳")
+    if partial:
+        st.info(f.t("overview.partial", names=", ".join(partial)))
+    if not missing and not partial and len(status):
+        st.success(f.t("overview.all_reported"))

@@ -25,14 +25,7 @@ else:
         f.t("filter.period"),
         f.t("reporting.headline", period=period_label(f.period, lang), reported=len(done), expected=len(now)),
     )
-    missing = now.loc[now["status"] == "missing", "unit_name"].tolist()
-    partial = now.loc[now["status"] == "partial", "unit_name"].tolist()
-    if missing:
-        st.warning(f.t("overview.missing", names=", ".join(missing)), icon="⏳")
-    if partial:
-        st.info(f.t("overview.partial", names=", ".join(partial)))
-    if not missing and not partial:
-        st.success(f.t("overview.all_reported"))
+    ui.reporting_notice(f, now)
 
 # The matrix over the range
 status = queries.completeness(area_id, f.periods)

@@ -69,14 +69,7 @@ left, right = st.columns(2)
 with left:
     reported = status[status["status"] != "missing"]
     st.metric(f.t("overview.status"), f.t("overview.completeness", reporting=len(reported), expected=len(status)))
-    missing = status.loc[status["status"] == "missing", "unit_name"].tolist()
-    partial = status.loc[status["status"] == "partial", "unit_name"].tolist()
-    if missing:
-        st.warning(f.t("overview.missing", names=", ".join(missing)), icon="⏳")
-    if partial:
-        st.info(f.t("overview.partial", names=", ".join(partial)))
-    if not missing and not partial and len(status):
-        st.success(f.t("overview.all_reported"))
+    ui.reporting_notice(f, status)
 with right:
     ntm = cell(f.period, "NTM_LEVEL")
     if ntm is not None and int(ntm["units_expected"]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from etl.indicators import indicator_catalog, indicator_unit
+from etl.indicators import short_name as short_name  # re-exported: one table, in etl
 from etl.periods import period_label as period_label  # re-exported: one rule, in etl
 from etl.periods import period_short as period_short
 from etl.text import NTM_LEVEL_LABELS_EN, NTM_LEVEL_LABELS_VI, format_number
@@ -75,33 +76,6 @@ def t(key: str, lang: str = "vi", **values: object) -> str:
     return text.format(**values) if values else text
 
 
-# Short names for chart series and cards, where the catalog's full name does not fit.
-SHORT_NAMES: dict[str, dict[str, str]] = {
-    "DLG_HELD": {"vi": "Cuộc đối thoại", "en": "Dialogues"},
-    "DLG_OPINIONS": {"vi": "Ý kiến của Nhân dân", "en": "Opinions raised"},
-    "DLG_ANSWERED": {"vi": "Ý kiến đã trả lời, giải quyết", "en": "Opinions answered"},
-    "CMP_CARRY": {"vi": "Kỳ trước chuyển sang", "en": "Carried over"},
-    "CMP_NEW": {"vi": "Đơn tiếp nhận mới", "en": "Petitions received"},
-    "CMP_COMPETENT": {"vi": "Đơn thuộc thẩm quyền", "en": "Within competence"},
-    "CMP_RESOLVED": {"vi": "Đơn đã giải quyết", "en": "Petitions resolved"},
-    "CMP_PENDING": {"vi": "Đơn chưa giải quyết", "en": "Petitions pending"},
-    "CMP_RATE": {"vi": "Tỷ lệ giải quyết đơn", "en": "Resolution rate"},
-    "VIL_TOTAL": {"vi": "Ấp, khu phố", "en": "Villages"},
-    "VIL_MEETINGS": {"vi": "Ấp họp dân", "en": "Villages that met"},
-    "VIL_CONVENTIONS": {"vi": "Ấp có hương ước", "en": "Villages with conventions"},
-    "DISC_ITEMS": {"vi": "Nội dung công khai", "en": "Items disclosed"},
-    "DEC_DIRECT": {"vi": "Nội dung dân bàn, quyết", "en": "Matters decided"},
-    "CONSULT_ITEMS": {"vi": "Nội dung dân góp ý", "en": "Matters for comment"},
-    "TTND_SUPERV": {"vi": "Giám sát của Ban TTND", "en": "Inspection Board supervisions"},
-    "TTND_RECOMMEND": {"vi": "Kiến nghị của Ban TTND", "en": "Inspection Board recommendations"},
-    "GSDT_WORKS": {"vi": "Công trình được GSĐTCĐ", "en": "Works supervised (community)"},
-    "DVK_MODELS": {"vi": "Mô hình “Dân vận khéo”", "en": "“Dân vận khéo” models"},
-    "MTTQ_SUPERV": {"vi": "Giám sát của MTTQ, đoàn thể", "en": "Front supervisions"},
-    "MTTQ_CRITIQUE": {"vi": "Phản biện xã hội", "en": "Social critiques"},
-    "PARTY_REFERRED": {"vi": "Quần chúng ưu tú giới thiệu", "en": "Referred to the Party"},
-    "NTM_CRITERIA_MET": {"vi": "Tiêu chí NTM đạt", "en": "NTM criteria met"},
-    "NTM_LEVEL": {"vi": "Xã đạt chuẩn NTM", "en": "Communes at the NTM standard"},
-}
 DECIMALS = {"CMP_RATE": 1, "NTM_CRITERIA_MET": 1}
 
 
@@ -117,11 +91,6 @@ def indicator_name(code: str, lang: str = "vi") -> str:
     """The catalog's name, with typographic quotes for print."""
     ind = indicator_catalog().get(code)
     return typographic(ind.name_en if lang == "en" else ind.name_vi)
-
-
-def short_name(code: str, lang: str = "vi") -> str:
-    names = SHORT_NAMES.get(code)
-    return names["en" if lang == "en" else "vi"] if names else indicator_name(code, lang)
 
 
 def measure(code: str, lang: str = "vi") -> str:

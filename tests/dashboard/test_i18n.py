@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dashboard.i18n import SHORT_NAMES, TEXTS, indicator_name, period_short, t
+from dashboard.i18n import TEXTS, indicator_name, period_short, t
+from etl.indicators import SHORT_NAMES
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 
