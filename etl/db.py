@@ -2,6 +2,9 @@
 
 No engine is created at import time: callers ask :func:`make_engine` (or :func:`get_engine`, cached
 per URL) for one. SQLite engines get WAL, foreign keys and a busy timeout on every connection.
+Server databases (PostgreSQL) get a connection pool sized by ``QCDC_POOL_SIZE``,
+``QCDC_POOL_MAX_OVERFLOW``, ``QCDC_POOL_TIMEOUT_S`` and ``QCDC_POOL_RECYCLE_S``, and every
+connection is checked before use (``pool_pre_ping``), so a restarted server costs no request.
 """
 
 from __future__ import annotations
@@ -21,14 +24,24 @@ from etl.errors import DatabaseError
 from etl.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+APPLICATION_NAME = "qcdc-tracker"
+
+
+# Query parameters that carry a secret (libpq takes ``?password=…`` as well as ``USER:PASSWORD@``).
+_SECRET_PARAMS = frozenset({"password", "sslpassword"})
 
 
 def redact_url(url: str) -> str:
     """The URL with its password hidden, for messages and logs."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        secrets = {key: "***" for key in parsed.query if key.lower() in _SECRET_PARAMS}
+        if secrets:
+            parsed = parsed.update_query_dict(secrets)
+        return parsed.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
     except Exception:
-        return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+        hidden = re.sub(r"//([^:/@]*):[^@]*@", r"//\1:***@", url)
+        return re.sub(r"(?i)\b((?:ssl)?password=)[^&\s]*", r"\1***", hidden)
 
 
 def _sqlite_pragmas(busy_timeout_s: float):  # type: ignore[no-untyped-def]
@@ -60,7 +73,18 @@ def make_engine(url: str | None = None) -> Engine:
         # first statement (etl.store bumps the data version first), so the busy timeout applies.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "postgresql" and "application_name" not in parsed.query:
+        connect_args["application_name"] = APPLICATION_NAME  # who holds a connection, in pg_stat_activity
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.pool_size,
+        max_overflow=settings.pool_max_overflow,
+        pool_timeout=settings.pool_timeout_s,
+        pool_recycle=settings.pool_recycle_s or -1,
+        connect_args=connect_args,
+    )
 
 
 @lru_cache(maxsize=8)
@@ -154,7 +178,12 @@ def bump_data_version(connection: Connection) -> None:
         connection.execute(text("INSERT INTO app_state (key, value) VALUES ('data_version', '1')"))
 
 
+def read_data_version(connection: Connection) -> int:
+    """The data version as the caller's transaction sees it."""
+    row = connection.execute(text("SELECT value FROM app_state WHERE key = 'data_version'")).first()
+    return int(row[0]) if row else 0
+
+
 def data_version(engine: Engine) -> int:
     with engine.connect() as connection:
-        row = connection.execute(text("SELECT value FROM app_state WHERE key = 'data_version'")).first()
-    return int(row[0]) if row else 0
+        return read_data_version(connection)

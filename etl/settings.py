@@ -28,8 +28,32 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default_factory=default_database_url,
+        repr=False,  # may hold a password: never in a repr, a log line or a traceback's locals
         description="SQLAlchemy URL of the database: sqlite:///PATH (default: a file in the "
         "per-user data folder) or postgresql+psycopg://USER:PASSWORD@HOST/DB.",
+    )
+    pool_size: int = Field(
+        default=5,
+        ge=1,
+        description="Connections each process keeps in its pool for a server database (PostgreSQL); "
+        "SQLite keeps its own.",
+    )
+    pool_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        description="Extra connections a process may open beyond QCDC_POOL_SIZE at busy moments "
+        "(closed again when returned).",
+    )
+    pool_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a request waits for a free pooled connection before failing.",
+    )
+    pool_recycle_s: int = Field(
+        default=1800,
+        ge=0,
+        description="Replace a pooled connection older than this many seconds (0: never), so that "
+        "a firewall or a server dropping idle connections is never noticed.",
     )
     period_convention: Convention = Field(
         default=Convention.CALENDAR,
