@@ -11,21 +11,29 @@ from __future__ import annotations
 
 import getpass
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from etl.bulk import BulkTable, UnitPeriodStates, duplicate_rows, indicator_sums, read_bulk
 from etl.catalog import ensure_periods
 from etl.db import require_schema
 from etl.errors import Location, Problem, Severity, UnknownUnit, UnreadableFile
 from etl.indicators import IndicatorCatalog, indicator_catalog
-from etl.periods import Period
+from etl.periods import Period, parse_period
 from etl.readers import read_bytes, read_file
 from etl.readers.base import ReadResult
-from etl.resolve import Observation, ResolveContext, ResolvedTable, find_area_code, resolve_tables
+from etl.resolve import (
+    Observation,
+    ReportedDerived,
+    ResolveContext,
+    ResolvedTable,
+    find_area_code,
+    resolve_tables,
+)
 from etl.settings import Settings, get_settings
 from etl.store import (
     TARGETS,
@@ -35,12 +43,14 @@ from etl.store import (
     batches_with_hash,
     existing_values,
     plan,
+    plan_frame,
     write_batch,
+    write_frame,
     write_targets,
 )
 from etl.text import NumberParseError, format_number, parse_number
 from etl.units import UnitEntry, UnitIndex
-from etl.validate import DERIVED, check_unit_period
+from etl.validate import DERIVED, RuleIssue, check_unit_period
 
 
 @dataclass
@@ -118,6 +128,7 @@ class _Prepared:
     report: FileReport
     read: ReadResult | None = None
     tables: list[ResolvedTable] = field(default_factory=list)
+    bulk: BulkTable | None = None  # a large file's figures, column-wise (etl.bulk)
 
     @property
     def values(self) -> list[Observation]:
@@ -129,8 +140,16 @@ class _Prepared:
 
     def first_period(self) -> tuple[int, int]:
         periods = [o.period for t in self.tables for o in t.observations]
+        if self.bulk is not None and len(self.bulk):
+            periods.append(parse_period(self.bulk.periods()[0]))
         first = min(periods) if periods else Period(9999, 0)
         return (first.year, first.half)
+
+    def periods(self) -> set[Period]:
+        periods = {o.period for t in self.tables for o in t.observations}
+        if self.bulk is not None:
+            periods |= {parse_period(code) for code in self.bulk.periods()}
+        return periods
 
 
 def default_user() -> str:
@@ -143,7 +162,7 @@ def default_user() -> str:
         return "qcdc"
 
 
-def _read(source: Source, settings: Settings) -> ReadResult:
+def _check_size(source: Source, settings: Settings) -> None:
     limit = int(settings.max_upload_mb * 1024 * 1024)
     size = source.size()
     if size > limit:
@@ -152,6 +171,10 @@ def _read(source: Source, settings: Settings) -> ReadResult:
             f"tệp dung lượng {size / 1024 / 1024:.1f} MB vượt giới hạn {settings.max_upload_mb:g} MB "
             "(đặt QCDC_MAX_UPLOAD_MB để thay đổi).",
         )
+
+
+def _read(source: Source, settings: Settings) -> ReadResult:
+    _check_size(source, settings)
     if source.data is not None:
         return read_bytes(source.data, source.name)
     assert source.path is not None
@@ -170,6 +193,9 @@ def _overlay(
         for obs in item.values:
             wanted[obs.period.code].add(obs.unit_id)
             wanted[obs.period.previous().code].add(obs.unit_id)
+        for table in item.tables:  # a typed rate is checked against the unit's stored figures too
+            for derived in table.derived:
+                wanted[derived.period.code].add(derived.unit_id)
     values: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
     notes: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
     with engine.connect() as connection:
@@ -186,38 +212,86 @@ def _overlay(
     return values, notes
 
 
-def _check_duplicates(prepared: Sequence[_Prepared]) -> None:
-    """The same cell twice: same value → warning; different values → error in the later place."""
-    seen: dict[tuple[bool, int, str, str], tuple[float, Location]] = {}
+def _cells(prepared: Sequence[_Prepared]) -> Iterable[tuple[_Prepared, tuple[bool, int, str, str], float, Location]]:
+    """Every figure of the files, as (file, cell, value, place); of a large file only the figures
+    that repeat a cell (the others cannot be duplicates)."""
     for item in prepared:
         for table in item.tables:
             for obs in table.observations:
-                key = (table.is_targets, obs.unit_id, obs.period.code, obs.indicator)
-                earlier = seen.get(key)
-                if earlier is None:
-                    seen[key] = (obs.value, obs.location)
-                    continue
-                same = earlier[0] == obs.value
-                item.report.problems.append(
-                    Problem(
-                        (
-                            f"Trùng số liệu: ô này lặp lại {earlier[1]} với cùng giá trị."
-                            if same
-                            else f"Mâu thuẫn: ô này ghi {obs.value:g} nhưng {earlier[1]} ghi {earlier[0]:g} "
-                            "cho cùng đơn vị, kỳ và chỉ tiêu."
-                        ),
-                        obs.location,
-                        f"{obs.value:g}",
-                        Severity.WARNING if same else Severity.ERROR,
-                        "duplicate" if same else "conflict",
-                    )
-                )
+                yield item, (table.is_targets, obs.unit_id, obs.period.code, obs.indicator), obs.value, obs.location
+    others = {
+        (obs.unit_id, obs.period.code, obs.indicator)
+        for item in prepared
+        for table in item.tables
+        if not table.is_targets
+        for obs in table.observations
+    }
+    for item in prepared:
+        if item.bulk is not None:
+            for key, value, location in duplicate_rows(item.bulk, others):
+                yield item, key, value, location
+
+
+def _check_duplicates(prepared: Sequence[_Prepared]) -> None:
+    """The same cell twice: same value → warning; different values → error in the later place."""
+    seen: dict[tuple[bool, int, str, str], tuple[float, Location]] = {}
+    for item, key, value, location in _cells(prepared):
+        earlier = seen.get(key)
+        if earlier is None:
+            seen[key] = (value, location)
+            continue
+        same = earlier[0] == value
+        item.report.problems.append(
+            Problem(
+                (
+                    f"Trùng số liệu: ô này lặp lại {earlier[1]} với cùng giá trị."
+                    if same
+                    else f"Mâu thuẫn: ô này ghi {value:g} nhưng {earlier[1]} ghi {earlier[0]:g} "
+                    "cho cùng đơn vị, kỳ và chỉ tiêu."
+                ),
+                location,
+                f"{value:g}",
+                Severity.WARNING if same else Severity.ERROR,
+                "duplicate" if same else "conflict",
+            )
+        )
+
+
+def _rule_problem(units: UnitIndex, unit_id: int, period: Period, issue: RuleIssue, location: Location) -> Problem:
+    return Problem(
+        f"{units.get(unit_id).name}, {period.code}: {issue.message}", location, "", issue.severity, issue.code
+    )
+
+
+def _derived_problem(derived: ReportedDerived, state: Mapping[str, float], names: Mapping[str, str]) -> Problem | None:
+    """A figure the file states but the system recomputes (pending, rate): a warning if it differs."""
+    computed = DERIVED[derived.indicator](state)
+    if computed is None:
+        return None
+    tolerance = 0.05 if derived.indicator == "CMP_RATE" else 0.0
+    if derived.indicator == "CMP_RATE" and float(derived.value).is_integer():
+        tolerance = 0.5  # a rate typed as a whole percent
+    if abs(computed - derived.value) <= tolerance:
+        return None
+    decimals = 1 if derived.indicator == "CMP_RATE" else 0
+    return Problem(
+        f"'{names[derived.indicator]}' ghi {format_number(derived.value, decimals)} nhưng tính "
+        f"lại từ số liệu là {format_number(computed, decimals)}; hệ thống luôn tính lại, không "
+        "lưu số ghi trong tệp.",
+        derived.location,
+        f"{derived.value:g}",
+        Severity.WARNING,
+        "derived_mismatch",
+    )
 
 
 def _check_rules(engine: Engine, prepared: Sequence[_Prepared], indicators: IndicatorCatalog, units: UnitIndex) -> None:
     values, notes = _overlay(engine, prepared)
     names = {i.code: i.name_vi for i in indicators.indicators}
     for item in prepared:
+        if item.bulk is not None:
+            _check_bulk_rules(engine, item, names, units)
+            continue
         groups: dict[tuple[int, Period], dict[str, Observation]] = defaultdict(dict)
         for obs in item.values:
             groups[(obs.unit_id, obs.period)][obs.indicator] = obs
@@ -233,40 +307,39 @@ def _check_rules(engine: Engine, prepared: Sequence[_Prepared], indicators: Indi
                 allow_advanced_levels=period.year >= 2021,
             )
             first = next(iter(observed.values()))
-            unit = units.get(unit_id)
             for issue in issues:
                 obs = observed.get(issue.indicator, first)
-                item.report.problems.append(
-                    Problem(
-                        f"{unit.name}, {period.code}: {issue.message}",
-                        obs.location,
-                        "",
-                        issue.severity,
-                        issue.code,
-                    )
-                )
+                item.report.problems.append(_rule_problem(units, unit_id, period, issue, obs.location))
         for table in item.tables:
             for derived in table.derived:
-                state = values.get((derived.unit_id, derived.period.code), {})
-                computed = DERIVED[derived.indicator](state)
-                if computed is None:
-                    continue
-                tolerance = 0.05 if derived.indicator == "CMP_RATE" else 0.0
-                if derived.indicator == "CMP_RATE" and float(derived.value).is_integer():
-                    tolerance = 0.5  # a rate typed as a whole percent
-                if abs(computed - derived.value) > tolerance:
-                    decimals = 1 if derived.indicator == "CMP_RATE" else 0
-                    item.report.problems.append(
-                        Problem(
-                            f"'{names[derived.indicator]}' ghi {format_number(derived.value, decimals)} nhưng tính "
-                            f"lại từ số liệu là {format_number(computed, decimals)}; hệ thống luôn tính lại, không "
-                            "lưu số ghi trong tệp.",
-                            derived.location,
-                            f"{derived.value:g}",
-                            Severity.WARNING,
-                            "derived_mismatch",
-                        )
-                    )
+                problem = _derived_problem(derived, values.get((derived.unit_id, derived.period.code), {}), names)
+                if problem is not None:
+                    item.report.problems.append(problem)
+
+
+def _check_bulk_rules(engine: Engine, item: _Prepared, names: Mapping[str, str], units: UnitIndex) -> None:
+    """The relations between one unit's figures, for a large file: the same rule, group by group."""
+    assert item.bulk is not None
+    derived = [(d.unit_id, d.period.code) for table in item.tables for d in table.derived]
+    with engine.connect() as connection:
+        states = UnitPeriodStates.build(connection, item.bulk, extra=derived)
+    for group in states.groups():
+        issues = check_unit_period(
+            group.state,
+            names=names,
+            changed=group.changed,
+            previous=group.previous,
+            notes=group.notes,
+            allow_advanced_levels=group.period.year >= 2021,
+        )
+        for issue in issues:
+            location = item.bulk.location(group.rows.get(issue.indicator, group.first_row))
+            item.report.problems.append(_rule_problem(units, group.unit_id, group.period, issue, location))
+    for table in item.tables:
+        for derived in table.derived:
+            problem = _derived_problem(derived, states.state(derived.unit_id, derived.period.code), names)
+            if problem is not None:
+                item.report.problems.append(problem)
 
 
 def _check_totals(prepared: Sequence[_Prepared], indicators: IndicatorCatalog) -> None:
@@ -278,6 +351,9 @@ def _check_totals(prepared: Sequence[_Prepared], indicators: IndicatorCatalog) -
             sums: dict[str, float] = defaultdict(float)
             for obs in table.observations:
                 sums[obs.indicator] += obs.value
+            if item.bulk is not None:
+                for code, total in indicator_sums(item.bulk).items():
+                    sums[code] += total
             for total in table.table.totals:
                 for header, (raw, location) in total.values.items():
                     code = indicators.match(header)
@@ -307,8 +383,12 @@ def prepare(
     area_code: str | None = None,
     settings: Settings | None = None,
     today: date | None = None,
+    column_wise: bool = True,
 ) -> list[_Prepared]:
-    """Read, resolve and validate; nothing is written."""
+    """Read, resolve and validate; nothing is written.
+
+    Large long-layout CSV files are read column-wise (:mod:`etl.bulk`) unless ``column_wise`` is
+    False (callers that need every figure as an :class:`Observation`)."""
     settings = settings or get_settings()
     indicators = indicator_catalog()
     require_schema(engine)
@@ -331,7 +411,9 @@ def prepare(
         item = _Prepared(FileReport(source.name))
         prepared.append(item)
         try:
-            item.read = _read(source, settings)
+            _check_size(source, settings)
+            large = read_bulk(source.name, ctx, path=source.path, data=source.data) if column_wise else None
+            item.read = large.read if large is not None else _read(source, settings)
         except UnreadableFile as exc:
             item.report.problems.append(Problem(exc.message, Location(file=source.name), code="unreadable"))
             item.report.outcome = "invalid"
@@ -340,11 +422,16 @@ def prepare(
         item.report.records = item.read.records
         item.report.formats = sorted({t.format.value for t in item.read.tables})
         item.report.problems.extend(item.read.problems)
-        item.tables = resolve_tables(item.read.tables, ctx)
+        if large is not None:
+            item.tables, item.bulk = [large.resolved], large.bulk
+            item.report.records = large.bulk.rows_read
+            item.report.problems.extend(large.problems)
+        else:
+            item.tables = resolve_tables(item.read.tables, ctx)
         for table in item.tables:
             item.report.problems.extend(table.table.problems)
             item.report.problems.extend(table.problems)
-        item.report.observations = sum(len(t.observations) for t in item.tables)
+        item.report.observations = sum(len(t.observations) for t in item.tables) + len(item.bulk or ())
         if item.read.tables and not item.report.observations and item.report.is_valid:
             item.report.problems.append(
                 Problem(
@@ -405,6 +492,11 @@ def load(
                     report.inserted += len(changes.inserts)
                     report.updated += len(changes.updates)
                     report.unchanged += changes.unchanged
+                if item.bulk is not None:
+                    frame_plan = plan_frame(connection, item.bulk.unique_frame())
+                    report.inserted += len(frame_plan.inserts)
+                    report.updated += len(frame_plan.updates)
+                    report.unchanged += frame_plan.unchanged
             report.outcome = "dry-run"
             continue
         info = BatchInfo(
@@ -418,10 +510,11 @@ def load(
         with engine.connect() as connection:
             transaction = connection.begin()
             try:
-                periods = {o.period for t in item.tables for o in t.observations}
-                ensure_periods(connection, periods, convention=settings.period_convention)
+                ensure_periods(connection, item.periods(), convention=settings.period_convention)
                 if item.values:
                     report.add(write_batch(connection, item.values, info))
+                if item.bulk is not None:
+                    report.add(write_frame(connection, item.bulk.unique_frame(), info, item.bulk.snapshot))
                 if item.targets:
                     report.add(write_targets(connection, item.targets, info))
                 if report.batch_ids:

@@ -115,7 +115,7 @@ def _table_location(table: SheetTable) -> Location:
     return Location(file=table.file, sheet=table.sheet)
 
 
-class _TableResolver:
+class TableResolver:
     def __init__(self, table: SheetTable, ctx: ResolveContext) -> None:
         self.table = table
         self.ctx = ctx
@@ -398,4 +398,4 @@ class _TableResolver:
 
 def resolve_tables(tables: Iterable[SheetTable], ctx: ResolveContext) -> list[ResolvedTable]:
     """Resolve every table; problems are collected, never raised."""
-    return [_TableResolver(table, ctx).run() for table in tables]
+    return [TableResolver(table, ctx).run() for table in tables]

@@ -758,7 +758,7 @@ def upload_to_draft(
         if not can_enter(connection, account, unit_id):
             raise PermissionDenied("Bạn chỉ được nhập số liệu cho đơn vị của mình.")
         state = load_form(connection, account, unit_id, period)
-    [item] = prepare(engine, [Source(name=name, data=data)])
+    [item] = prepare(engine, [Source(name=name, data=data)], column_wise=False)
     problems = list(item.report.problems)
     values = dict(state.values)
     for obs in item.values:

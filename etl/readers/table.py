@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import chain
 
 from etl.errors import Location, Problem, Severity
@@ -208,8 +209,25 @@ class DataFill:
 # ---------------------------------------------------------------------------------------------
 
 
-def read_sheet(sheet: Sheet) -> tuple[SheetTable | None, str]:
-    """The table of one sheet, or (None, why) when the sheet holds no table we recognise."""
+@dataclass(slots=True)
+class FoundTable:
+    """A sheet's header, found: the table to fill, its column layout and the rows read so far."""
+
+    table: SheetTable
+    layout: Layout
+    buffer: list[tuple[int, Row]]
+    rest: Iterator[tuple[int, Row]]
+
+    def reader(self, sheet: Sheet) -> _Reader:
+        reader_class = {
+            FileFormat.WIDE: WideReader,
+            FileFormat.FORM: FormReader,
+        }.get(self.layout.format, LongReader)
+        return reader_class(sheet, self.table, self.layout)
+
+
+def find_table(sheet: Sheet) -> tuple[FoundTable | None, str]:
+    """The header of the sheet's table (looked for in its first rows), or (None, why)."""
     rows = iter(sheet.rows)
     buffer: list[tuple[int, Row]] = []
     for number, values in rows:
@@ -266,14 +284,18 @@ def read_sheet(sheet: Sheet) -> tuple[SheetTable | None, str]:
     )
     if layout.format is FileFormat.FORM:
         table.unit_name, table.unit_location = info.unit_name, info.unit_location
+    return FoundTable(table, layout, buffer, rows), ""
 
-    reader_class = {
-        FileFormat.WIDE: WideReader,
-        FileFormat.FORM: FormReader,
-    }.get(layout.format, LongReader)
-    reader = reader_class(sheet, table, layout)
+
+def read_sheet(sheet: Sheet) -> tuple[SheetTable | None, str]:
+    """The table of one sheet, or (None, why) when the sheet holds no table we recognise."""
+    found, reason = find_table(sheet)
+    if found is None:
+        return None, reason
+    table, header_row = found.table, found.table.header_row or 1
+    reader = found.reader(sheet)
     reader.check_columns()
-    body = _body(chain((item for item in buffer if item[0] > header_row), rows), header_row)
+    body = _body(chain((item for item in found.buffer if item[0] > header_row), found.rest), header_row)
     reader.read(body)
     reader.check_merged_data()
     if not table.records and not table.totals and not table.problems:
