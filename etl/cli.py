@@ -318,6 +318,58 @@ def report(
 
 
 @app.command()
+def synth(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Thư mục đích (tạo nếu chưa có).", file_okay=False)],
+    scope: Annotated[
+        str,
+        typer.Option(
+            "--scope",
+            help="national: cả nước, một tệp CSV dạng dài; province:MÃ: một tỉnh (mã trước hoặc từ 1/7/2025, "
+            "ví dụ province:91), bảng tổng hợp .xlsx theo huyện trước 1/7/2025 và theo tỉnh từ 1/7/2025.",
+        ),
+    ] = "national",
+    first: Annotated[str, typer.Option("--from", help="Kỳ đầu, ví dụ 2017S1 (sớm nhất 2016S1).")] = "2017S1",
+    last: Annotated[str, typer.Option("--to", help="Kỳ cuối, ví dụ 2026S1.")] = "2026S1",
+    seed: Annotated[int, typer.Option("--seed", help="Hạt giống ngẫu nhiên: cùng hạt giống, cùng tệp.")] = 42,
+) -> None:
+    """Sinh bộ số liệu giả lập, tái lập được từ hạt giống, để đo hiệu năng: mọi đơn vị cấp xã, mọi chỉ tiêu nhập."""
+    from etl.synth import generate
+
+    settings = get_settings()
+    try:
+        result = generate(output, scope=scope, first=first, last=last, seed=seed, convention=settings.period_convention)
+    except QcdcError as exc:  # unknown scope or province, unknown or reversed periods: usage errors
+        raise _fail(exc, 2) from exc
+    except OSError as exc:
+        raise _fail(QcdcError(f"không ghi được vào {output}: {exc.strerror or exc}")) from exc
+
+    def n(number: int) -> str:
+        return f"{number:,}".replace(",", ".")
+
+    for file in result.files:
+        if file.path.suffix == ".csv":
+            typer.echo(f"{file.path}: {n(file.rows)} dòng")
+        else:
+            typer.echo(f"{file.path}: {n(file.rows)} đơn vị, {n(file.values)} số liệu")
+    values = sum(f.values for f in result.files)
+    span = f"{result.periods[0].code}–{result.periods[-1].code}"
+    typer.echo(
+        f"Đã ghi {len(result.files)} tệp, {n(values)} số liệu ({span}, seed {seed}) "
+        f"sau {result.seconds:.1f} giây. Số liệu giả lập, không phải số liệu thật."
+    )
+    today = date.today()
+    future = [p.code for p in result.periods if p.start(settings.period_convention) > today]
+    if future:
+        _echo_err(f"Lưu ý: kỳ {', '.join(future)} chưa bắt đầu; qcdc load không nhận số liệu của kỳ chưa bắt đầu.")
+    limit = settings.max_upload_mb * 1024 * 1024
+    if any(f.path.stat().st_size > limit for f in result.files):
+        _echo_err(
+            f"Lưu ý: tệp lớn hơn {settings.max_upload_mb:g} MB; để nạp, đặt QCDC_MAX_UPLOAD_MB lớn hơn "
+            "(ví dụ QCDC_MAX_UPLOAD_MB=400 qcdc load TỆP)."
+        )
+
+
+@app.command()
 def serve(
     port: Annotated[int, typer.Option("--port", help="Cổng của bảng điều khiển.", min=1, max=65535)] = 8501,
     host: Annotated[
