@@ -36,6 +36,7 @@ from etl.models import DataValue, ImportBatch, Target, ValueAudit, utcnow
 from etl.resolve import Observation
 
 _CHUNK = 2_000
+REBUILD_MIN_ROWS = 200_000  # SQLite: from this many new rows, secondary indexes are rebuilt
 
 VALUES = DataValue.__table__  # type: ignore[attr-defined]
 AUDIT = ValueAudit.__table__  # type: ignore[attr-defined]
@@ -274,6 +275,12 @@ def _insert_values(connection: Connection, rows: Sequence[InsertRow], batch_id: 
         process = VALUES.c.updated_at.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
         stamp = process(now) if process else now
         marks = ", ".join("?" * len(_VALUE_COLUMNS))
+        # Many rows into a table that holds fewer: the secondary indexes are built once afterwards
+        # (a sort) instead of being updated row by row. Inside the transaction: all or nothing.
+        rebuild = len(rows) >= REBUILD_MIN_ROWS and len(rows) >= _row_count(connection, VALUES)
+        secondary = [index for index in VALUES.indexes if not index.unique] if rebuild else []
+        for index in secondary:
+            index.drop(connection)
         cursor = dbapi.cursor()
         try:
             cursor.executemany(
@@ -282,12 +289,18 @@ def _insert_values(connection: Connection, rows: Sequence[InsertRow], batch_id: 
             )
         finally:
             cursor.close()
+        for index in secondary:
+            index.create(connection)
         return
     for chunk in _chunks(rows):  # pragma: no cover - other databases
         connection.execute(
             insert(VALUES),
             [dict(zip(_VALUE_COLUMNS, (*row, batch_id, now, user, 1), strict=True)) for row in chunk],
         )
+
+
+def _row_count(connection: Connection, table) -> int:  # type: ignore[no-untyped-def]
+    return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def _update_values(

@@ -171,3 +171,20 @@ def test_a_ragged_file_falls_back_to_row_by_row(engine, monkeypatch):
     [item] = prepare(engine, [Source(name="lech.csv", data=data)], today=TODAY)
     assert item.bulk is None
     assert item.report.observations > 0
+
+
+def test_a_large_insert_rebuilds_the_secondary_indexes(engine, monkeypatch):
+    """Past REBUILD_MIN_ROWS new rows into a smaller table, SQLite's secondary indexes are dropped
+    and built again in the same transaction: they are all there afterwards, and the figures too."""
+    from sqlalchemy import inspect
+
+    from etl import store
+
+    monkeypatch.setattr(store, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(bulk, "BULK_MIN_BYTES", 0)
+    before = {index["name"] for index in inspect(engine).get_indexes("data_value")}
+    report = load(engine, [Source(name="tep.csv", data=csv_bytes(files.LONG_ROWS[:2]))], user="t", today=TODAY)
+    assert [f.outcome for f in report.files] == ["loaded"], [str(p) for p in report.problems]
+    assert {index["name"] for index in inspect(engine).get_indexes("data_value")} == before
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM data_value")).scalar_one() == 2
