@@ -34,6 +34,7 @@ PAGES = (
     ("lich_su", "🕘"),
 )
 
+queries.new_run()  # the data version is read again, once, in this run
 state.sync_from_url()
 menu = st.sidebar.container()  # the page links, filled last: they carry the final filters
 lang = ui.language_switch()

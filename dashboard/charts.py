@@ -15,10 +15,12 @@ import math
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -520,16 +522,24 @@ def _unit_rows(frame: pd.DataFrame, periods: Sequence[str], lang: str) -> list[t
     ):
         catalog = "2025" if parse_period(periods[int(first)]) >= REORGANISATION else "pre2025"
         rows.append((int(unit_id), str(code), str(name), catalog))
-    names = [name for _, _, name, _ in rows]
-    with_catalog = [(name, catalog) for _, _, name, catalog in rows]
+    names = Counter(name for _, _, name, _ in rows)
+    with_catalog = Counter((name, catalog) for _, _, name, catalog in rows)
     out = []
     for unit_id, code, name, catalog in rows:
         label = name
-        if names.count(name) > 1:
+        if names[name] > 1:
             label = f"{name} · {t(f'catalog.{catalog}', lang)}"
-            if with_catalog.count((name, catalog)) > 1:
+            if with_catalog[(name, catalog)] > 1:
                 label = f"{label} ({code})"
         out.append((unit_id, code, label))
+    return out
+
+
+def _cells(grid: Sequence[Sequence[object]], shape: tuple[int, ...]) -> np.ndarray:
+    """A units × periods grid as a numpy array of Python objects (a blank stays ``None``): plotly
+    checks an array at once, where it walks nested lists value by value (seconds for a province)."""
+    out = np.empty(shape, dtype=object)
+    out[...] = grid
     return out
 
 
@@ -543,29 +553,30 @@ def heatmap(values: pd.DataFrame, periods: Sequence[str], indicator: str, ctx: C
         return _empty(title, sub, ctx, t("empty.range", lang).replace("`", ""))
     rows = _unit_rows(values, periods, lang)
     values = values.drop_duplicates(["unit_id", "period"])
-    cells = values.assign(source=_sources(values, lang)).set_index(["unit_id", "period"])
+    cells = {  # (unit_id, period) → (value, source): one look-up per cell
+        (int(u), p): (float(v), str(s))
+        for u, p, v, s in zip(values["unit_id"], values["period"], values["value"], _sources(values, lang), strict=True)
+    }
+    labels = {p: period_label(p, lang) for p in periods}
+    not_reported = t("chart.not_reported", lang)
     z: list[list[float | None]] = []
     custom: list[list[tuple[str, str, str]]] = []
     for unit_id, _code, label in rows:
         z_row: list[float | None] = []
         c_row = []
         for period in periods:
-            key = (unit_id, period)
-            if key in cells.index:
-                z_row.append(float(cells.loc[key, "value"]))
-                c_row.append((label, period_label(period, lang), str(cells.loc[key, "source"])))
-            else:
-                z_row.append(None)
-                c_row.append((label, period_label(period, lang), t("chart.not_reported", lang)))
+            cell = cells.get((unit_id, period))
+            z_row.append(cell[0] if cell else None)
+            c_row.append((label, labels[period], cell[1] if cell else not_reported))
         z.append(z_row)
         custom.append(c_row)
     fmt = value_format(indicator)
     fig = go.Figure(
         go.Heatmap(
-            z=z,
+            z=_cells(z, (len(rows), len(periods))),
             x=list(periods),
             y=[label for _, _, label in rows],
-            customdata=custom,
+            customdata=_cells(custom, (len(rows), len(periods), 3)),
             colorscale="Blues",
             hoverongaps=True,
             xgap=2,
@@ -718,23 +729,29 @@ def reporting_matrix(status: pd.DataFrame, periods: Sequence[str], ctx: ChartCon
     if status.empty:
         return _empty(title, sub, ctx, t("empty.units", lang))
     rows = _unit_rows(status, periods, lang)
-    cells = status.drop_duplicates(["unit_id", "period"]).set_index(["unit_id", "period"])
+    unique = status.drop_duplicates(["unit_id", "period"])
+    cells = {  # (unit_id, period) → (status, "n/expected"): one look-up per cell
+        (int(u), p): (str(s), f"{int(n)}/{int(e)}")
+        for u, p, s, n, e in zip(
+            unique["unit_id"], unique["period"], unique["status"], unique["n_values"], unique["n_expected"], strict=True
+        )
+    }
     code_of = {s: i for i, s in enumerate(STATUS_ORDER)}
+    labels = {p: period_label(p, lang) for p in periods}
+    states = {s: t(f"status.{s}", lang) for s in (*STATUS_ORDER, "absent")}
     z: list[list[int | None]] = []
     custom = []
     for unit_id, _code, label in rows:
         z_row: list[int | None] = []
         c_row = []
         for period in periods:
-            key = (unit_id, period)
-            if key in cells.index:
-                state = str(cells.loc[key, "status"])
-                z_row.append(code_of[state])
-                detail = f"{int(cells.loc[key, 'n_values'])}/{int(cells.loc[key, 'n_expected'])}"
-                c_row.append((label, period_label(period, lang), t(f"status.{state}", lang), detail))
+            cell = cells.get((unit_id, period))
+            if cell:
+                z_row.append(code_of[cell[0]])
+                c_row.append((label, labels[period], states[cell[0]], cell[1]))
             else:
                 z_row.append(None)
-                c_row.append((label, period_label(period, lang), t("status.absent", lang), ""))
+                c_row.append((label, labels[period], states["absent"], ""))
         z.append(z_row)
         custom.append(c_row)
     n = len(STATUS_ORDER)
@@ -743,7 +760,7 @@ def reporting_matrix(status: pd.DataFrame, periods: Sequence[str], ctx: ChartCon
         scale += [[i / n, STATUS_COLOURS[state]], [(i + 1) / n, STATUS_COLOURS[state]]]
     fig = go.Figure(
         go.Heatmap(
-            z=z,
+            z=_cells(z, (len(rows), len(periods))),
             x=list(periods),
             y=[label for _, _, label in rows],
             zmin=-0.5,
@@ -752,7 +769,7 @@ def reporting_matrix(status: pd.DataFrame, periods: Sequence[str], ctx: ChartCon
             xgap=3,
             ygap=3,
             hoverongaps=False,
-            customdata=custom,
+            customdata=_cells(custom, (len(rows), len(periods), 4)),
             colorbar={
                 "tickvals": list(range(n)),
                 "ticktext": [t(f"status.{s}", lang) for s in STATUS_ORDER],

@@ -5,17 +5,24 @@ The engine lives in ``st.cache_resource`` (one per database URL). Every query is
 (:func:`etl.db.data_version`, bumped by every write), so a load or an edit invalidates the cache
 on the next rerun and nothing is recomputed while the data stays the same. Arguments are plain and
 hashable (tuples, not lists). Errors are the project's typed errors (:class:`etl.errors.QcdcError`).
+
+Several ``qcdc serve`` processes may share one database (README, "Deployment"): the caches are
+per process, but their key is the version the database holds, so a write through any process is
+seen by every other one on its next rerun. The version is read once per run (one primary-key
+``SELECT``; the router calls :func:`new_run` first), and again after this process commits a write.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, event
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from etl import queries as etl_queries
 from etl.db import data_version, get_engine, schema_is_current
@@ -30,9 +37,22 @@ TTL = 3600  # seconds; the data version does the real invalidation
 MAX_ENTRIES = 256
 
 
+_RUN_VERSION = "qcdc_run_data_version"  # (url, commits seen, version), for the rest of this run
+_TICKETS = itertools.count(1)
+_LAST_COMMIT = {"ticket": 0}  # changes whenever a transaction of this process commits
+_READY: set[str] = set()  # URLs whose schema was found current (it stays so while this code runs)
+
+
+def _on_commit(_connection: Connection) -> None:
+    _LAST_COMMIT["ticket"] = next(_TICKETS)
+
+
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    return get_engine(url)
+    engine = get_engine(url)
+    if not event.contains(engine, "commit", _on_commit):
+        event.listen(engine, "commit", _on_commit)
+    return engine
 
 
 def database_url() -> str:
@@ -44,13 +64,39 @@ def engine() -> Engine:
 
 
 def is_ready() -> bool:
-    """True when the database has the project's schema (``qcdc init`` or ``qcdc demo`` has run)."""
-    return schema_is_current(engine())
+    """True when the database has the project's schema (``qcdc init`` or ``qcdc demo`` has run).
+    Checked on every run until it is true, then once per process (it costs three queries and a
+    read of the migration scripts)."""
+    url = database_url()
+    if url in _READY:
+        return True
+    ready = schema_is_current(engine())
+    if ready:
+        _READY.add(url)
+    return ready
+
+
+def new_run() -> None:
+    """The router's first call in every run: the data version is read again, once."""
+    if get_script_run_ctx() is not None:
+        st.session_state.pop(_RUN_VERSION, None)
 
 
 def version() -> int:
-    """The data version: part of every cache key, so that writes invalidate cached results."""
-    return data_version(engine())
+    """The data version held by the database: part of every cache key, so that a write through
+    any process invalidates cached results everywhere. Read once per run (see :func:`new_run`) and
+    again after a transaction of this process commits (a page that writes, then shows the result)."""
+    url = database_url()
+    commits = _LAST_COMMIT["ticket"]  # before reading: a commit during the read is seen next time
+    in_run = get_script_run_ctx() is not None
+    if in_run:
+        seen = st.session_state.get(_RUN_VERSION)
+        if isinstance(seen, tuple) and seen[:2] == (url, commits):
+            return int(seen[2])
+    value = data_version(engine())
+    if in_run:
+        st.session_state[_RUN_VERSION] = (url, commits, value)
+    return value
 
 
 def _convention() -> Any:
@@ -70,16 +116,12 @@ def _cached(function: Callable[..., Any]) -> Callable[..., Any]:
     return st.cache_data(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)(function)
 
 
-@_cached
-def _area_options(url: str, version: int) -> list[etl_queries.AreaOption]:
+@st.cache_resource(ttl=TTL, max_entries=8, show_spinner=False)
+def _area_options(url: str, version: int) -> tuple[etl_queries.AreaOption, ...]:
+    """Every area of the country on a national database (14.000): shared, never copied (frozen
+    dataclasses in a tuple), where ``st.cache_data`` would unpickle them all on every run."""
     with _engine(url).connect() as conn:
-        return etl_queries.area_options(conn)
-
-
-@_cached
-def _default_area(url: str, version: int) -> etl_queries.AreaOption | None:
-    with _engine(url).connect() as conn:
-        return etl_queries.default_area(conn)
+        return tuple(etl_queries.area_options(conn))
 
 
 @_cached
@@ -101,6 +143,14 @@ def _area_units(url: str, version: int, area_id: int, period: str, boundaries: s
 
 
 @_cached
+def _code_ranks(
+    url: str, version: int, area_id: int, periods: tuple[str, ...], codes: tuple[str, ...]
+) -> dict[str, int]:
+    with _engine(url).connect() as conn:
+        return etl_queries.code_ranks(conn, area_id, periods, codes, convention=_convention())
+
+
+@_cached
 def _unit_values(
     url: str,
     version: int,
@@ -112,6 +162,14 @@ def _unit_values(
 ) -> pd.DataFrame:
     with _engine(url).connect() as conn:
         return etl_queries.unit_values(conn, area_id, periods, indicators, boundaries, official_only=official_only)
+
+
+@_cached
+def _one_unit_values(
+    url: str, version: int, unit_id: int, periods: tuple[str, ...], boundaries: str, official_only: bool = True
+) -> pd.DataFrame:
+    with _engine(url).connect() as conn:
+        return etl_queries.one_unit_values(conn, unit_id, periods, None, boundaries, official_only=official_only)
 
 
 @_cached
@@ -235,11 +293,13 @@ def _report_file(url: str, version: int, area_id: int, period: str, boundaries: 
 
 
 def area_options() -> list[etl_queries.AreaOption]:
-    return _area_options(*_key())
+    return list(_area_options(*_key()))
 
 
 def default_area() -> etl_queries.AreaOption | None:
-    return _default_area(*_key())
+    """The area the dashboard opens on: the first of :func:`area_options` (which puts it first)."""
+    options = _area_options(*_key())
+    return options[0] if options else None
 
 
 def periods_with_data() -> list[str]:
@@ -254,10 +314,20 @@ def area_units(area_id: int, period: str, boundaries: str) -> pd.DataFrame:
     return _area_units(*_key(), area_id, period, str(boundaries))
 
 
+def code_ranks(area_id: int, periods: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, int]:
+    """Each code's place among the area's unit codes (:func:`etl.queries.code_ranks`)."""
+    return _code_ranks(*_key(), area_id, tuple(periods), tuple(sorted({str(c) for c in codes})))
+
+
 def unit_values(
     area_id: int, periods: tuple[str, ...], indicators: tuple[str, ...] | None, boundaries: str
 ) -> pd.DataFrame:
     return _unit_values(*_key(), area_id, tuple(periods), _tuple(indicators), str(boundaries), official_only())
+
+
+def one_unit_values(unit_id: int, periods: tuple[str, ...], boundaries: str) -> pd.DataFrame:
+    """Every figure of one unit over ``periods`` (the unit profile), as :func:`unit_values` gives them."""
+    return _one_unit_values(*_key(), int(unit_id), tuple(periods), str(boundaries), official_only())
 
 
 def area_totals(

@@ -3,7 +3,7 @@ tables with Vietnamese number format, and download buttons."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -194,6 +194,9 @@ def decimals_for(indicator: str) -> int:
     return 1 if indicator in {"CMP_RATE", "NTM_CRITERIA_MET"} else 0
 
 
+STYLED_CELLS = 2_000  # pandas' Styler costs ~60 µs a cell on every run: past this, the browser formats
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -204,15 +207,33 @@ def table(
 ) -> None:
     """A sortable table; numbers shown the Vietnamese way (1.050 and 85,5) and still sorted as
     numbers. Whole numbers without decimals, others with one, unless ``decimals`` (column →
-    places) says otherwise; a missing value shows "–"."""
+    places) says otherwise; a missing value shows "–".
+
+    Whole numbers under 1.000 read the same in every convention: shown as they are. Other numbers
+    go through pandas' Styler, whose cost grows with the cells; a table of more than
+    :data:`STYLED_CELLS` cells (a whole country's units over years) has those columns formatted by
+    the browser in its own locale instead (Vietnamese in a Vietnamese browser)."""
     decimals = dict(decimals or {})
-    formats = {}
-    for column in frame.columns:
-        if pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
-            formats[column] = lambda v, c=column: number(v, decimals.get(c, _places(v)), lang)
-    styled = frame.style.format(formats, na_rep="–") if formats else frame
+    numeric = [
+        c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    ]
+    plain = [c for c in numeric if not decimals.get(c) and _plain_whole(frame[c])]
+    formatted = [c for c in numeric if c not in plain]
+    config: dict[str, object] = {c: st.column_config.NumberColumn(format="%d") for c in plain}
+    shown: pd.DataFrame | object = frame
+    if formatted and frame.size <= STYLED_CELLS:
+        formats = {c: (lambda v, c=c: number(v, decimals.get(c, _places(v)), lang)) for c in formatted}
+        shown = frame.style.format(formats, na_rep="–")
+    else:
+        config.update({c: st.column_config.NumberColumn(format="localized") for c in formatted})
     kwargs = {"height": height} if height else {}
-    st.dataframe(styled, hide_index=True, width="stretch", key=key, **kwargs)
+    st.dataframe(shown, hide_index=True, width="stretch", key=key, column_config=config or None, **kwargs)
+
+
+def _plain_whole(column: pd.Series) -> bool:
+    """Whole numbers under 1.000, none missing: the same in Vietnamese and in plain digits."""
+    values = pd.to_numeric(column, errors="coerce")
+    return bool(values.notna().all() and (values == values.round()).all() and (values.abs() < 1000).all())
 
 
 def _places(value: object) -> int:
@@ -223,12 +244,13 @@ def _places(value: object) -> int:
 
 
 def downloads(frame: pd.DataFrame, *, name: str, f: state.Filters, key: str) -> None:
-    """CSV (UTF-8 with BOM) and Excel of the table the page shows."""
+    """CSV (UTF-8 with BOM) and Excel of the table the page shows, made when the button is
+    clicked (a national table takes seconds to write as Excel: never on every run)."""
     source = f.chart_context().source_line()
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         f.t("download.csv"),
-        data=csv_bytes(frame),
+        data=lambda: csv_bytes(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         icon="⬇️",
@@ -237,7 +259,7 @@ def downloads(frame: pd.DataFrame, *, name: str, f: state.Filters, key: str) -> 
     )
     right.download_button(
         f.t("download.xlsx"),
-        data=xlsx_bytes(frame, sheet=name[:31], source=source),
+        data=lambda: xlsx_bytes(frame, sheet=name[:31], source=source),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon="⬇️",
@@ -265,15 +287,16 @@ def values_table(values: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def unit_colours(f: state.Filters) -> dict[str, str]:
-    """One colour per unit code of the area, over both catalogs: the same in every chart."""
-    from dashboard.charts import colour_map
+def unit_colours(f: state.Filters, codes: Iterable[object]) -> dict[str, str]:
+    """The colour of each unit drawn (``codes``): its place among the codes of every unit of the
+    area, over both catalogs, in the palette: the same in every chart, as
+    :func:`dashboard.charts.colour_map` of all the area's codes would give (ranked in SQL: only
+    the units drawn are read)."""
+    from dashboard.charts import PALETTE
 
-    codes: set[str] = set()
-    for period in dict.fromkeys((f.all_periods[0], f.all_periods[-1])):
-        for boundaries in state.boundaries_options():
-            codes.update(str(c) for c in queries.area_units(f.area.unit_id, period, boundaries)["unit_code"])
-    return colour_map(codes)
+    ends = tuple(dict.fromkeys((f.all_periods[0], f.all_periods[-1])))
+    ranks = queries.code_ranks(f.area.unit_id, ends, tuple(str(c) for c in codes))
+    return {code: PALETTE[rank % len(PALETTE)] for code, rank in ranks.items()}
 
 
 # ------------------------------------------------------------------------------------------------

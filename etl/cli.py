@@ -404,6 +404,7 @@ def serve(
                 "CẢNH BÁO: cơ sở dữ liệu này có số liệu thật nhưng vẫn còn tài khoản demo (mật khẩu công khai "
                 "trong README). Hãy khoá chúng: qcdc users disable admin thuky xa.honnghe lanhdao"
             )
+    _engine().dispose()  # the dashboard process opens its own pool; this one keeps no connection idle
     script = PROJECT_ROOT / "dashboard" / "app.py"
     options: dict[str, str] = {}
     config = PROJECT_ROOT / ".streamlit" / "config.toml"

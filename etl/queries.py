@@ -17,7 +17,7 @@ A missing row means "not reported" — never 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -29,7 +29,6 @@ from etl.boundaries import (
     LINEAGE_JOIN,
     NTM_INDICATORS,
     Area,
-    area_unit_ids,
     area_units_sql,
     catalogs_for,
     get_area,
@@ -72,6 +71,12 @@ def _area(connection: Connection, area_id: int) -> Area:
     return area
 
 
+def _tuples(result: Iterable[Sequence[object]]) -> list[tuple[object, ...]]:
+    """A result's rows as plain tuples: pandas makes a frame of 100.000 of them in a fifth of the
+    time it takes from SQLAlchemy's rows."""
+    return [tuple(row) for row in result]
+
+
 def _catalog(period: str, convention: Convention) -> str:
     return catalog_for_period(parse_period(period), convention)
 
@@ -94,23 +99,25 @@ def area_options(connection: Connection) -> list[AreaOption]:
     provinces, districts and communes by name."""
     rows = connection.execute(
         text(
-            "SELECT DISTINCT u.id, u.catalog, u.code, u.level, u.name, u.parent_id, "
+            "SELECT u.id, u.catalog, u.code, u.level, u.name, u.parent_id, "
             "d.id, d.code, d.name, p.id, p.code, p.name "
             "FROM unit u "
             "LEFT JOIN unit d ON d.catalog = u.catalog AND d.level = 2 AND d.code = u.district_code "
             "LEFT JOIN unit p ON p.catalog = u.catalog AND p.level = 1 AND p.code = u.province_code "
-            "WHERE u.id IN (SELECT DISTINCT unit_id FROM data_value)"
+            f"WHERE {_HAS_DATA}"
         )
     ).all()
     options: dict[int, AreaOption] = {}
     for uid, catalog, code, level, name, _parent, did, dcode, dname, pid, pcode, pname in rows:
-        if pid is not None:
-            options.setdefault(pid, _option(pid, catalog, pcode, 1, pname, None))
-        if did is not None:
-            options.setdefault(did, _option(did, catalog, dcode, 2, dname, pname))
-        options.setdefault(uid, _option(uid, catalog, code, level, name, dname or pname))
-    default = default_area(connection, list(options.values()))
+        # Each option made once (13.000 communes share 700 districts and 63 provinces)
+        if pid is not None and pid not in options:
+            options[pid] = _option(pid, catalog, pcode, 1, pname, None)
+        if did is not None and did not in options:
+            options[did] = _option(did, catalog, dcode, 2, dname, pname)
+        if uid not in options:
+            options[uid] = _option(uid, catalog, code, level, name, dname or pname)
     ordered = sorted(options.values(), key=lambda o: (o.level, o.catalog != NEW2025, o.name))
+    default = default_area(connection, ordered)  # in this order, as default_area(connection) sees them
     if default is not None:
         ordered.remove(default)
         ordered.insert(0, default)
@@ -132,30 +139,95 @@ def _option(unit_id: int, catalog: str, code: str, level: int, name: str, parent
 
 def default_area(connection: Connection, options: Sequence[AreaOption] | None = None) -> AreaOption | None:
     """The smallest province or district that covers every unit holding figures (Huyện Kiên Lương
-    for the sample); the first province when none does."""
+    for the sample); the first province when none does.
+
+    Only the few areas that can cover the data are checked, each by two counts in SQL: an area
+    holds every unit of its own catalog that has figures, so those units must share its province
+    (or district); for a catalog without figures, the area must hold a unit linked to one that has."""
     options = list(options) if options is not None else area_options(connection)
-    with_data = {row[0] for row in connection.execute(text("SELECT DISTINCT unit_id FROM data_value"))}
-    if not with_data:
+    spread = {
+        row[0]: row[1:]
+        for row in connection.execute(
+            text(
+                "SELECT u.catalog, COUNT(DISTINCT u.province_code), MIN(u.province_code), "
+                "COUNT(DISTINCT u.district_code), MIN(u.district_code), "
+                "SUM(CASE WHEN u.district_code IS NULL THEN 1 ELSE 0 END) "
+                f"FROM unit u WHERE {_HAS_DATA} GROUP BY u.catalog"
+            )
+        )
+    }
+    if not spread:
         return None
+    candidates: set[tuple[str, int, str]] = set()
+    for catalog in (PRE2025, NEW2025):
+        if catalog in spread:
+            n_provinces, province, n_districts, district, no_district = spread[catalog]
+            if n_provinces == 1:
+                candidates.add((catalog, 1, province))
+            if n_districts == 1 and not no_district:
+                candidates.add((catalog, 2, district))
+            continue
+        for province, district in _linked_to_data(connection, catalog):
+            candidates.add((catalog, 1, province))
+            if district:
+                candidates.add((catalog, 2, district))
     best: tuple[int, AreaOption] | None = None
     for option in options:
-        if option.level == COMMUNE_LEVEL:
+        if option.level == COMMUNE_LEVEL or (option.catalog, option.level, option.code) not in candidates:
             continue
-        area = _area(connection, option.unit_id)
-        covered = set(area_unit_ids(connection, area, PRE2025)) | set(area_unit_ids(connection, area, NEW2025))
-        if with_data <= covered and (best is None or len(covered) < best[0]):
-            best = (len(covered), option)
+        covered, uncovered = _coverage(connection, _area(connection, option.unit_id))
+        if not uncovered and (best is None or covered < best[0]):
+            best = (covered, option)
     if best is not None:
         return best[1]
     provinces = [o for o in options if o.level == 1]
     return provinces[0] if provinces else (options[0] if options else None)
 
 
+# A unit holds figures: one index probe (data_value's unique key starts with unit_id).
+_HAS_DATA = "EXISTS (SELECT 1 FROM data_value dv WHERE dv.unit_id = u.id)"
+
+
+def _linked_to_data(connection: Connection, catalog: str) -> list[tuple[str, str | None]]:
+    """(province, district) codes of the units of ``catalog`` that one unit with figures, of the
+    other catalog, is linked to by the default lineage: an area of ``catalog`` covers it only
+    through one of them."""
+    other = PRE2025 if catalog == NEW2025 else NEW2025
+    unit = connection.execute(
+        text(f"SELECT u.id FROM unit u WHERE u.catalog = :c AND {_HAS_DATA} LIMIT 1"), {"c": other}
+    ).scalar_one_or_none()
+    if unit is None:
+        return []
+    mine, theirs = ("new_unit_id", "old_unit_id") if catalog == NEW2025 else ("old_unit_id", "new_unit_id")
+    rows = connection.execute(
+        text(
+            f"SELECT DISTINCT u.province_code, u.district_code FROM unit_lineage l JOIN unit u ON u.id = l.{mine} "
+            f"WHERE l.is_default = :t AND l.{theirs} = :unit"
+        ),
+        {"t": True, "unit": unit},
+    ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def _coverage(connection: Connection, area: Area) -> tuple[int, int]:
+    """(units the area covers in either catalog, units holding figures that it does not cover)."""
+    old, params = area_units_sql(area, PRE2025)
+    new, more = area_units_sql(area, NEW2025)
+    covered, uncovered = connection.execute(
+        text(
+            f"SELECT (SELECT COUNT(*) FROM ({old} UNION {new}) AS c), "
+            f"(SELECT COUNT(*) FROM unit u WHERE {_HAS_DATA} AND u.id NOT IN ({old}) AND u.id NOT IN ({new}))"
+        ),
+        {**params, **more},
+    ).one()
+    return int(covered), int(uncovered)
+
+
 def periods_with_data(connection: Connection) -> list[str]:
     """Half-year (and year) codes that hold at least one figure, oldest first."""
     rows = connection.execute(
         text(
-            "SELECT p.code FROM period p WHERE p.code IN (SELECT DISTINCT period_code FROM data_value) "
+            "SELECT p.code FROM period p WHERE EXISTS (SELECT 1 FROM data_value v WHERE v.period_code = p.code) "
             "ORDER BY p.start_date, p.half"
         )
     )
@@ -165,14 +237,12 @@ def periods_with_data(connection: Connection) -> list[str]:
 def last_update(connection: Connection, area_id: int) -> datetime | None:
     """When the newest import batch behind the area's figures (either catalog) was loaded (UTC)."""
     area = _area(connection, area_id)
-    units = _unit_filter(connection, area, Boundaries.REPORTED)
-    if not units:
-        return None
+    units, params = _units_sql(area, Boundaries.REPORTED)
     statement = text(
         "SELECT MAX(b.started_at) FROM import_batch b WHERE b.id IN "
-        "(SELECT DISTINCT batch_id FROM data_value WHERE unit_id IN :units)"
-    ).bindparams(bindparam("units", expanding=True))
-    moment = connection.execute(statement, {"units": units}).scalar_one_or_none()
+        f"(SELECT DISTINCT v.batch_id FROM {_values_by_unit(units)} WHERE v.unit_id = au.id)"
+    )
+    moment = connection.execute(statement, params).scalar_one_or_none()
     if isinstance(moment, str):  # SQLite returns the stored text for an aggregate
         moment = datetime.fromisoformat(moment)
     return moment
@@ -208,24 +278,69 @@ def area_units(
     catalog = NEW2025 if boundaries == Boundaries.CURRENT else _catalog(period, convention)
     sql, params = area_units_sql(area, catalog)
     frame = pd.DataFrame(
-        connection.execute(
-            text(
-                "SELECT id AS unit_id, code AS unit_code, name AS unit_name, kind FROM unit "
-                f"WHERE id IN ({sql}) ORDER BY code"
-            ),
-            params,
-        ).all(),
+        _tuples(
+            connection.execute(
+                text(
+                    "SELECT id AS unit_id, code AS unit_code, name AS unit_name, kind FROM unit "
+                    f"WHERE id IN ({sql}) ORDER BY code"
+                ),
+                params,
+            )
+        ),
         columns=["unit_id", "unit_code", "unit_name", "kind"],
     )
     frame["is_commune"] = frame["kind"] == "Xã"
     return frame
 
 
-def _unit_filter(connection: Connection, area: Area, boundaries: str) -> list[int]:
-    ids: set[int] = set()
-    for catalog in catalogs_for(boundaries):
-        ids.update(area_unit_ids(connection, area, catalog))
-    return sorted(ids)
+def code_ranks(
+    connection: Connection,
+    area_id: int,
+    periods: Sequence[str],
+    codes: Sequence[str],
+    convention: Convention = Convention.CALENDAR,
+) -> dict[str, int]:
+    """Where each of ``codes`` falls (0, 1, …) in the ordered codes of every commune-level unit the
+    area covers in the catalogs of ``periods`` and in today's: what gives a unit the same colour in
+    every chart of the area (the dashboard's palette in code order), ranked in SQL so that only the
+    units drawn are read. A code the area does not cover is left out."""
+    if not codes:
+        return {}
+    area = _area(connection, area_id)
+    catalogs = sorted({*(_catalog(p, convention) for p in periods), NEW2025})
+    parts = [area_units_sql(area, catalog) for catalog in catalogs]
+    params: dict[str, object] = {"codes": sorted({str(c) for c in codes})}
+    for _sql, part in parts:
+        params.update(part)  # the same names, the same values: the area's
+    covered = " UNION ".join(sql for sql, _ in parts)
+    statement = text(
+        "SELECT code, rnk FROM (SELECT code, ROW_NUMBER() OVER (ORDER BY code) - 1 AS rnk FROM "
+        f"(SELECT DISTINCT code FROM unit WHERE id IN ({covered})) AS c) AS r WHERE code IN :codes"
+    ).bindparams(bindparam("codes", expanding=True))
+    return {str(code): int(rank) for code, rank in connection.execute(statement, params)}
+
+
+def _units_sql(area: Area, boundaries: str) -> tuple[str, dict[str, object]]:
+    """SQL selecting the ids of the units whose figures the area shows (both catalogs as reported,
+    2025 on today's boundaries), with its parameters: a sub-query, never a list read into Python."""
+    parts = [area_units_sql(area, catalog) for catalog in catalogs_for(boundaries)]
+    params: dict[str, object] = {}
+    for _sql, part in parts:
+        params.update(part)  # the same names, the same values: the area's
+    return " UNION ".join(sql for sql, _ in parts), params
+
+
+def _one_unit_sql(unit_id: int) -> tuple[str, dict[str, object]]:
+    return "SELECT id FROM unit WHERE id = :one_unit", {"one_unit": int(unit_id)}
+
+
+def _values_by_unit(units: str) -> str:
+    """``FROM`` for the figures (``data_value v``) of the units ``units`` selects, read unit by unit:
+    join with ``v.unit_id = au.id``. Left to itself, SQLite's planner reads every unit's figures of
+    the periods asked for (the period index) and keeps the area's: a national database's whole
+    half-year for a province. CROSS JOIN makes SQLite start from the units; other databases plan
+    as they see fit."""
+    return f"(SELECT id FROM unit WHERE id IN ({units})) au CROSS JOIN data_value v"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -241,7 +356,8 @@ _APPROVED_ONLY = (
 )
 
 
-def _value_sql(boundaries: str, with_indicators: bool, official_only: bool = True) -> str:
+def _value_sql(boundaries: str, with_indicators: bool, official_only: bool, units: str) -> str:
+    """Figures summed per period, target unit and indicator, for the target units ``units`` selects."""
     target = target_unit_sql(boundaries)
     current = boundaries == Boundaries.CURRENT
     join = LINEAGE_JOIN if current else ""
@@ -250,20 +366,30 @@ def _value_sql(boundaries: str, with_indicators: bool, official_only: bool = Tru
         f"AND NOT (u.catalog = 'pre2025' AND v.indicator_code IN {_NTM_SQL}) " if current else ""
     )  # NTM figures describe one commune: never summed into a merged one
     indicator_rule = "AND v.indicator_code IN :indicators " if with_indicators else ""
+    # The stored figures to read: the target units' own and, on today's boundaries, those of the old
+    # units that went into them. Said on v.unit_id, so that the database reads them by its index
+    # (the target, a CASE on today's boundaries, would have it scan every unit's figures).
+    sources, where = units, ""
+    if current:
+        sources = (
+            f"{units} UNION SELECT old_unit_id FROM unit_lineage WHERE is_default = :a_true "
+            f"AND new_unit_id IN ({units})"
+        )
+        where = f"AND {target} IN ({units}) "
     return (
         f"SELECT v.period_code AS period, {target} AS unit_id, v.indicator_code AS indicator, "
         f"SUM(v.value) AS value, {partial} AS partial, MAX(v.batch_id) AS batch_id, "
         "COUNT(DISTINCT v.unit_id) AS sources, MIN(u.catalog) AS catalog "
-        f"FROM data_value v JOIN unit u ON u.id = v.unit_id {join} "
-        f"WHERE v.period_code IN :periods AND {target} IN :units {indicator_rule}{ntm_rule}"
+        f"FROM {_values_by_unit(sources)} JOIN unit u ON u.id = v.unit_id {join} "
+        f"WHERE v.unit_id = au.id AND v.period_code IN :periods {where}{indicator_rule}{ntm_rule}"
         f"{_APPROVED_ONLY if official_only else ''}"
         f"GROUP BY v.period_code, {target}, v.indicator_code"
     )
 
 
-def _params(units: list[int], periods: Sequence[str], indicators: Sequence[str] | None) -> tuple[list, dict]:
-    binds = [bindparam("periods", expanding=True), bindparam("units", expanding=True)]
-    params: dict[str, object] = {"periods": list(periods), "units": units, "a_true": True}
+def _params(units: dict[str, object], periods: Sequence[str], indicators: Sequence[str] | None) -> tuple[list, dict]:
+    binds = [bindparam("periods", expanding=True)]
+    params: dict[str, object] = {**units, "periods": list(periods), "a_true": True}
     if indicators is not None:
         binds.append(bindparam("indicators", expanding=True))
         params["indicators"] = list(indicators)
@@ -284,18 +410,43 @@ def unit_values(
     kien-luong-2019.xlsx", the latest batch behind the figure). The derived CMP_PENDING and
     CMP_RATE are added per unit where its counts allow."""
     area = _area(connection, area_id)
-    units = _unit_filter(connection, area, boundaries)
-    if not units or not periods:
+    return _values_of(connection, _units_sql(area, boundaries), periods, indicators, boundaries, official_only)
+
+
+def one_unit_values(
+    connection: Connection,
+    unit_id: int,
+    periods: Sequence[str],
+    indicators: Sequence[str] | None = None,
+    boundaries: str = Boundaries.REPORTED,
+    official_only: bool = True,
+) -> pd.DataFrame:
+    """:func:`unit_values` of one commune-level unit (a unit profile): only its own rows are read
+    (on today's boundaries, a 2025 unit's figures with its predecessors' summed into them)."""
+    return _values_of(connection, _one_unit_sql(unit_id), periods, indicators, boundaries, official_only)
+
+
+def _values_of(
+    connection: Connection,
+    units: tuple[str, dict[str, object]],
+    periods: Sequence[str],
+    indicators: Sequence[str] | None,
+    boundaries: str,
+    official_only: bool,
+) -> pd.DataFrame:
+    """unit_values' rows for the figures that count for the target units ``units`` selects (SQL
+    and its parameters; see :func:`_value_sql`)."""
+    if not periods:
         return pd.DataFrame(columns=VALUE_COLUMNS)
     wanted = None if indicators is None else _with_inputs(indicators)
-    binds, params = _params(units, periods, wanted)
-    inner = _value_sql(boundaries, wanted is not None, official_only)
+    binds, params = _params(units[1], periods, wanted)
+    inner = _value_sql(boundaries, wanted is not None, official_only, units[0])
     statement = text(
         "SELECT s.period, s.unit_id, t.code, t.name, s.indicator, s.value, s.partial, s.batch_id, b.file_name, "
         "s.sources, s.catalog "
         f"FROM ({inner}) s JOIN unit t ON t.id = s.unit_id LEFT JOIN import_batch b ON b.id = s.batch_id"
     ).bindparams(*binds)
-    rows = connection.execute(statement, params).all()
+    rows = _tuples(connection.execute(statement, params))
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -407,27 +558,34 @@ def area_totals(
     area = _area(connection, area_id)
     wanted = None if indicators is None else _with_inputs(indicators)
     parts: list[pd.DataFrame] = []
-    units = _unit_filter(connection, area, boundaries)
-    if units:
-        binds, params = _params(units, periods, wanted)
-        inner = _value_sql(boundaries, wanted is not None, official_only)
-        rows = connection.execute(
-            text(
-                "SELECT period, indicator, SUM(value), COUNT(*) FROM ("
-                f"{inner}) s WHERE indicator NOT IN {_NTM_SQL} GROUP BY period, indicator"
-            ).bindparams(*binds),
-            params,
-        ).all()
-        parts.append(pd.DataFrame(rows, columns=["period", "indicator", "value", "units_reporting"]))
-    reported_units = _unit_filter(connection, area, Boundaries.REPORTED)
-    if reported_units and (wanted is None or set(wanted) & set(NTM_INDICATORS)):
-        binds, params = _params(reported_units, periods, None)
+    units, unit_params = _units_sql(area, boundaries)
+    # The area's figures, summed over its units (as reported, one figure per unit: summed at once)
+    binds, params = _params(unit_params, periods, wanted)
+    if boundaries == Boundaries.CURRENT:
+        inner = _value_sql(boundaries, wanted is not None, official_only, units)
+        statement = (
+            f"SELECT period, indicator, SUM(value), COUNT(*) FROM ({inner}) s "
+            f"WHERE indicator NOT IN {_NTM_SQL} GROUP BY period, indicator"
+        )
+    else:
+        statement = (
+            f"SELECT v.period_code, v.indicator_code, SUM(v.value), COUNT(*) FROM {_values_by_unit(units)} "
+            "WHERE v.unit_id = au.id AND v.period_code IN :periods "
+            f"{'AND v.indicator_code IN :indicators ' if wanted is not None else ''}"
+            f"AND v.indicator_code NOT IN {_NTM_SQL} {_APPROVED_ONLY if official_only else ''}"
+            "GROUP BY v.period_code, v.indicator_code"
+        )
+    rows = connection.execute(text(statement).bindparams(*binds), params).all()
+    parts.append(pd.DataFrame(rows, columns=["period", "indicator", "value", "units_reporting"]))
+    reported_units, reported_params = _units_sql(area, Boundaries.REPORTED)
+    if wanted is None or set(wanted) & set(NTM_INDICATORS):
+        binds, params = _params(reported_params, periods, None)
         rows = connection.execute(
             text(
                 "SELECT v.period_code, v.indicator_code, "
                 "CASE WHEN v.indicator_code = 'NTM_LEVEL' THEN SUM(CASE WHEN v.value >= 1 THEN 1 ELSE 0 END) "
                 "ELSE AVG(v.value) END, COUNT(*) "
-                "FROM data_value v WHERE v.period_code IN :periods AND v.unit_id IN :units "
+                f"FROM {_values_by_unit(reported_units)} WHERE v.unit_id = au.id AND v.period_code IN :periods "
                 "AND v.indicator_code IN ('NTM_LEVEL', 'NTM_CRITERIA_MET') "
                 f"{_APPROVED_ONLY if official_only else ''}"
                 "GROUP BY v.period_code, v.indicator_code"
@@ -505,8 +663,12 @@ def completeness(
     n_values, n_expected. Units are those that existed then, whatever boundaries are shown."""
     area = _area(connection, area_id)
     frames = []
+    by_catalog: dict[str, pd.DataFrame] = {}  # the units of a catalog: read once, not once a period
     for period in periods:
-        units = area_units(connection, area_id, period, Boundaries.REPORTED, convention)
+        catalog = _catalog(period, convention)
+        if catalog not in by_catalog:
+            by_catalog[catalog] = area_units(connection, area_id, period, Boundaries.REPORTED, convention)
+        units = by_catalog[catalog].copy()
         units.insert(0, "period", period)
         frames.append(units)
     grid = (
@@ -515,21 +677,19 @@ def completeness(
         else pd.DataFrame(columns=["period", "unit_id", "unit_code", "unit_name", "kind", "is_commune"])
     )
     counted = pd.DataFrame(columns=["period", "unit_id", "n_values"])
-    units = _unit_filter(connection, area, Boundaries.REPORTED)
-    if units and periods:
+    units, params = _units_sql(area, Boundaries.REPORTED)
+    if periods:
         statement = text(
-            "SELECT period_code, unit_id, COUNT(*) FROM data_value "
-            "WHERE period_code IN :periods AND unit_id IN :units AND indicator_code IN :indicators "
-            "GROUP BY period_code, unit_id"
-        ).bindparams(
-            bindparam("periods", expanding=True),
-            bindparam("units", expanding=True),
-            bindparam("indicators", expanding=True),
+            f"SELECT v.period_code, v.unit_id, COUNT(*) FROM {_values_by_unit(units)} "
+            "WHERE v.unit_id = au.id AND v.period_code IN :periods AND v.indicator_code IN :indicators "
+            "GROUP BY v.period_code, v.unit_id"
+        ).bindparams(bindparam("periods", expanding=True), bindparam("indicators", expanding=True))
+        rows = _tuples(
+            connection.execute(
+                statement,
+                {**params, "periods": list(periods), "indicators": expected_indicators(True)},
+            )
         )
-        rows = connection.execute(
-            statement,
-            {"periods": list(periods), "units": units, "indicators": expected_indicators(True)},
-        ).all()
         counted = pd.DataFrame(rows, columns=["period", "unit_id", "n_values"])
     grid = grid.merge(counted, on=["period", "unit_id"], how="left")
     grid["n_values"] = grid["n_values"].fillna(0).astype(int)
@@ -584,16 +744,16 @@ def ntm_level_counts(
     (the set in force at the end of the period: levels are compared within one set only), level
     (0–3), communes."""
     area = _area(connection, area_id)
-    units = _unit_filter(connection, area, Boundaries.REPORTED)
+    units, params = _units_sql(area, Boundaries.REPORTED)
     columns = ["period", "criteria_set", "level", "communes"]
-    if not units or not periods:
+    if not periods:
         return pd.DataFrame(columns=columns)
     statement = text(
-        "SELECT period_code, value, COUNT(*) FROM data_value v "
-        f"WHERE indicator_code = 'NTM_LEVEL' AND period_code IN :periods AND unit_id IN :units {_APPROVED_ONLY}"
-        "GROUP BY period_code, value"
-    ).bindparams(bindparam("periods", expanding=True), bindparam("units", expanding=True))
-    rows = connection.execute(statement, {"periods": list(periods), "units": units}).all()
+        f"SELECT v.period_code, v.value, COUNT(*) FROM {_values_by_unit(units)} "
+        "WHERE v.unit_id = au.id AND v.indicator_code = 'NTM_LEVEL' AND v.period_code IN :periods "
+        f"{_APPROVED_ONLY}GROUP BY v.period_code, v.value"
+    ).bindparams(bindparam("periods", expanding=True))
+    rows = connection.execute(statement, {**params, "periods": list(periods)}).all()
     frame = pd.DataFrame(rows, columns=["period", "level", "communes"])
     frame["level"] = frame["level"].astype(int)
     frame["criteria_set"] = [criteria_set_for(parse_period(p).end(convention)).code for p in frame["period"]]
@@ -609,15 +769,15 @@ def targets_progress(connection: Connection, area_id: int) -> pd.DataFrame:
     For a whole-year target, a level or stock is judged on the second half-year, a flow on the
     sum of both halves; a half-year target on that half-year."""
     area = _area(connection, area_id)
-    units = _unit_filter(connection, area, Boundaries.REPORTED)
+    units, params = _units_sql(area, Boundaries.REPORTED)
     columns = ["period", "unit_id", "unit_name", "indicator", "target", "actual", "met"]
-    if not units:
-        return pd.DataFrame(columns=columns)
     statement = text(
         "SELECT t.period_code, t.unit_id, u.name, t.indicator_code, t.value FROM target t "
-        "JOIN unit u ON u.id = t.unit_id WHERE t.unit_id IN :units ORDER BY t.period_code, u.code"
-    ).bindparams(bindparam("units", expanding=True))
-    targets = connection.execute(statement, {"units": units}).all()
+        f"JOIN unit u ON u.id = t.unit_id WHERE t.unit_id IN ({units}) ORDER BY t.period_code, u.code"
+    )
+    targets = connection.execute(statement, params).all()
+    if not targets:
+        return pd.DataFrame(columns=columns)
     out = []
     catalog = indicator_catalog()
     for period_code, unit_id, name, indicator, target in targets:

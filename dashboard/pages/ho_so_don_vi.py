@@ -37,8 +37,7 @@ else:
     unit_name = labels[unit_id]
     st.header(unit_name)
 
-    values = queries.unit_values(area_id, f.periods, None, f.boundaries)
-    mine = values[values["unit_id"] == unit_id]
+    mine = queries.one_unit_values(unit_id, f.periods, f.boundaries)
     st.subheader(f.t("profile.table"))
     if mine.empty:
         ui.empty(f.t("empty.range"))
@@ -61,7 +60,7 @@ else:
             indicator,
             f.chart_context(area=unit_name),
             units=mine[mine["indicator"] == indicator],
-            colours=ui.unit_colours(f),
+            colours=ui.unit_colours(f, mine["unit_code"]),
             height=460,
         )
         ui.chart(trend, key="profile_trend")

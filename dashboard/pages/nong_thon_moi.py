@@ -48,7 +48,8 @@ else:
     )
     ui.table(table, lang=lang, key="ntm_table")
     ui.downloads(table, name=f"nong-thon-moi-{f.period}", f=f, key="ntm_download")
-    ui.chart(charts.ntm_criteria_bar(status, f.period, f.chart_context(), ui.unit_colours(f)), key="ntm_criteria")
+    colours = ui.unit_colours(f, status.loc[status["criteria_met"].notna(), "unit_code"])
+    ui.chart(charts.ntm_criteria_bar(status, f.period, f.chart_context(), colours), key="ntm_criteria")
 
 # Communes per level over time: one panel per criteria set
 counts = queries.ntm_level_counts(area_id, f.periods)

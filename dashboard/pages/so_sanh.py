@@ -14,9 +14,8 @@ area_id = f.area.unit_id
 ui.header(f, "page.so_sanh", period_label(f.period, lang))
 
 indicator = ui.indicator_picker(f, "DLG_HELD")
-colours = ui.unit_colours(f)
-
 ranking = queries.unit_values(area_id, (f.period,), (indicator,), f.boundaries)
+colours = ui.unit_colours(f, ranking["unit_code"])
 units = queries.area_units(area_id, f.period, f.boundaries)
 not_reported = units.loc[~units["unit_id"].isin(ranking["unit_id"]), "unit_name"].tolist()
 ui.chart(

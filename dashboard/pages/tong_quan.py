@@ -145,6 +145,8 @@ values = queries.unit_values(area_id, (f.period,), (indicator,), f.boundaries)
 units = queries.area_units(area_id, f.period, f.boundaries)
 not_reported = units.loc[~units["unit_id"].isin(values["unit_id"]), "unit_name"].tolist()
 ui.chart(
-    charts.unit_bar(values, indicator, f.period, f.chart_context(), ui.unit_colours(f), missing=not_reported),
+    charts.unit_bar(
+        values, indicator, f.period, f.chart_context(), ui.unit_colours(f, values["unit_code"]), missing=not_reported
+    ),
     key="overview_bar",
 )

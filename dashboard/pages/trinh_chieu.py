@@ -178,10 +178,11 @@ def _downloads(deck: Deck, key: tuple[int, str, str, str], extras: tuple[Slide, 
             if fmt == "docx" and lang != "vi":
                 st.caption(f.t("deck.docx_vi_only"))
                 continue
-            if fmt == "pptx" and extras:  # with the added charts: made when clicked
+            # Made when clicked (seconds for a province; the run shows the slide meanwhile).
+            if fmt == "pptx" and extras:  # with the added charts
                 data = lambda: exports.deck_pptx_bytes(deck, extras)  # noqa: E731
             else:
-                data = queries.report_file(*key, fmt)
+                data = lambda fmt=fmt: queries.report_file(*key, fmt)  # noqa: E731
             st.download_button(
                 f.t(f"deck.{fmt}"),
                 data=data,

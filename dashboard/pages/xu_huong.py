@@ -47,7 +47,13 @@ else:
     totals = queries.area_totals(area_id, f.periods, (indicator,), f.boundaries)
     lines = values[values["unit_code"].isin(chosen)]
     figure = charts.trend_chart(
-        f.periods, indicator, f.chart_context(), totals=totals, units=lines, colours=ui.unit_colours(f), height=600
+        f.periods,
+        indicator,
+        f.chart_context(),
+        totals=totals,
+        units=lines,
+        colours=ui.unit_colours(f, lines["unit_code"]),
+        height=600,
     )
     ui.chart(figure, key="trend")
 st.caption(f.t("trend.gaps"))
