@@ -291,7 +291,19 @@ def _ntm_notes(data: ReportData) -> list[str]:
     if headline:
         lines.append(headline)
     not_met = ntm[ntm["level"].notna() & (ntm["level"] < 1)]
-    if not not_met.empty:
+    if len(not_met) > MAX_NAMES:  # a province's dozens: the furthest from the standard, and how many
+        worst = not_met.sort_values("criteria_met", kind="stable")
+        parts = [
+            f"{commune_name(r.unit_name)} ({lb.number(r.criteria_met, 0, lang)}/{int(r.criteria_size)})"
+            for r in worst.itertuples(index=False)
+        ]
+        head = (
+            f"Chưa đạt chuẩn: {len(parts)} xã, ít tiêu chí nhất: "
+            if lang == "vi"
+            else f"Not yet at the standard: {len(parts)} communes, fewest criteria first: "
+        )
+        lines.append(head + _names(parts, lang))
+    elif not not_met.empty:
         parts = [
             f"{commune_name(r.unit_name)} ({lb.number(r.criteria_met, 0, lang)}/{int(r.criteria_size)})"
             for r in not_met.itertuples(index=False)
@@ -300,7 +312,7 @@ def _ntm_notes(data: ReportData) -> list[str]:
     for level in (2, 3):
         at = ntm[ntm["level"] == level]
         if not at.empty:
-            lines.append(f"{lb.level_label(level, lang)}: " + ", ".join(commune_name(x) for x in at["unit_name"]))
+            lines.append(f"{lb.level_label(level, lang)}: " + _names([commune_name(x) for x in at["unit_name"]], lang))
     missing = ntm[ntm["level"].isna()]
     if not missing.empty:
         lines.append(

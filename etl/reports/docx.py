@@ -13,9 +13,11 @@ from :mod:`etl.reports.narrative`; placeholders for what the figures cannot say 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import IO
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -371,6 +373,7 @@ def _table(document: DocumentObject, table: Table, width: int) -> None:
     for index, column in enumerate(columns):
         _cell(header.cells[index], column.header, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         _shade(header.cells[index], HEADER_FILL)
+    _widths(grid, widths)
     rows: list[tuple[tuple[object, ...], bool, int | None]] = []
     for index, row in enumerate(table.rows):
         if index in table.sections:
@@ -378,28 +381,63 @@ def _table(document: DocumentObject, table: Table, width: int) -> None:
         rows.append((row, False, table.row_places[index] if table.row_places else None))
     if table.total is not None:
         rows.append((table.total, False, None))
+    twips = [Emu(w).twips for w in widths]
+    body: list[str] = []
     for position, (row, is_section, places) in enumerate(rows):
-        cells = grid.add_row().cells
         if is_section:
-            merged = cells[0].merge(cells[-1])
-            _cell(merged, str(row[0]), bold=True)
-            _shade(merged, "FAFAFA")
+            body.append(
+                "<w:tr>"
+                + _cell_xml(str(row[0]), sum(twips), bold=True, align="left", span=len(columns), fill="FAFAFA")
+                + "</w:tr>"
+            )
             continue
         is_total = table.total is not None and position == len(rows) - 1
+        cells = []
         for index, value in enumerate(row):
             numeric = columns[index].kind != "text" and not isinstance(value, str)
-            _cell(
-                cells[index],
-                cell_text(table, index, value, places),
-                bold=is_total,
-                align=WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT,
-            )
-    _widths(grid, widths)
+            text = cell_text(table, index, value, places)
+            cells.append(_cell_xml(text, twips[index], bold=is_total, align="right" if numeric else "left"))
+        body.append("<w:tr>" + "".join(cells) + "</w:tr>")
+    if body:  # one parse for the whole table: python-docx's cell by cell API takes a second per 1,000 cells
+        for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(body)}</w:tbl>"):
+            grid._tbl.append(tr)
     for note in table.notes:
         paragraph = document.add_paragraph(style="Normal")
         run = paragraph.add_run(note)
         run.italic, run.font.size = True, Pt(NOTE_PT)
     document.add_paragraph(style="Normal")
+
+
+def _cell_xml(
+    text: str, width: int, *, bold: bool, align: str, span: int = 1, fill: str | None = None, size: float = TABLE_PT
+) -> str:
+    """A table cell as :func:`_cell` writes it (one paragraph, one run), as WordprocessingML text."""
+    props = f'<w:tcW w:type="dxa" w:w="{width}"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if fill:
+        props += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+    weight = "<w:b/>" if bold else '<w:b w:val="0"/>'
+    run = f'<w:rPr>{weight}<w:sz w:val="{round(size * 2)}"/></w:rPr>'
+    return (
+        f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:jc w:val="{align}"/></w:pPr>'
+        f"<w:r>{run}{_run_text(text)}</w:r></w:p></w:tc>"
+    )
+
+
+def _run_text(text: str) -> str:
+    """The content of a run for ``text``, as python-docx writes it: ``w:t`` (space preserved at the
+    ends), a tab as ``w:tab``, a line break as ``w:br``; nothing for an empty text."""
+    out = []
+    for part in re.split(r"([\t\r\n])", text):
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
+            out.append(f"<w:t{space}>{escape(part)}</w:t>")
+    return "".join(out)
 
 
 # ------------------------------------------------------------------------------------------------

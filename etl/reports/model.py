@@ -62,6 +62,16 @@ class ChartRef:
     colours: tuple[str, ...] = ()
     point_colours: tuple[str, ...] = ()  # one per plotted row
     axis_max: float | None = None
+    # A chart of fixed size (a slide, an A4 page) with more rows than it can show readably (a
+    # province's 150 communes) shows these rows instead, ``GAP_ROW`` an empty category "…" between
+    # the highest and the lowest, under ``focus_title``. The workbook's chart, as tall as it needs,
+    # keeps every row.
+    focus: tuple[int, ...] | None = None
+    focus_title: str = ""
+
+
+GAP_ROW = -1  # in ChartRef.focus: the break between the highest and the lowest rows
+GAP_LABEL = "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +102,25 @@ class Table:
         ref = self.chart
         if ref is None:
             return None
-        rows = [self.rows[i] for i in self.plotted_rows()]
-        series = {self.columns[c].header: tuple(_number(row[c]) for row in rows) for c in ref.series}
+        indexes = ref.focus if ref.focus is not None else self.plotted_rows()
+        rows = [None if i == GAP_ROW else self.rows[i] for i in indexes]
+        series = {
+            self.columns[c].header: tuple(None if row is None else _number(row[c]) for row in rows) for c in ref.series
+        }
+        point_colours = ref.point_colours
+        if ref.focus is not None and point_colours:
+            by_row = dict(zip(self.plotted_rows(), point_colours, strict=False))
+            point_colours = tuple(by_row.get(i, point_colours[0]) for i in indexes)
         return ChartSpec(
             kind=ref.kind,
-            title=ref.title,
-            categories=tuple(str(row[ref.category]) for row in rows),
+            title=ref.focus_title if ref.focus is not None and ref.focus_title else ref.title,
+            categories=tuple(GAP_LABEL if row is None else str(row[ref.category]) for row in rows),
             series=series,
             number_format=ref.number_format,
             axis_title=ref.axis_title,
             horizontal=ref.horizontal,
             colours=ref.colours,
-            point_colours=ref.point_colours,
+            point_colours=point_colours,
             axis_max=ref.axis_max,
         )
 

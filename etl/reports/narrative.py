@@ -324,9 +324,18 @@ def ntm_sentences(data: ReportData) -> list[str]:
     for level, word in ((2, "nâng cao"), (3, "kiểu mẫu")):
         at = higher[higher["level"] == level]
         if not at.empty:
-            text += f", trong đó {len(at)} xã đạt chuẩn {word} ({join(commune_name(x) for x in at['unit_name'])})"
+            named = join((commune_name(x) for x in at["unit_name"]), MAX_NAMED)
+            text += f", trong đó {len(at)} xã đạt chuẩn {word} ({named})"
     names = [commune_name(x) for x in not_met["unit_name"]]
-    if names and missing.empty:
+    many = len(names) > MAX_NAMED  # a province's dozens: the furthest from the standard, the rest in the annex
+    if many:
+        not_met = not_met.sort_values("criteria_met", kind="stable")
+        names = [commune_name(x) for x in not_met["unit_name"]]
+        text += (
+            f"; {len(names)} xã {'còn lại' if missing.empty else 'chưa đạt chuẩn'} (danh sách ở phụ lục), "
+            f"đạt ít tiêu chí nhất là {join(names, MAX_NAMED)}"
+        )
+    elif names and missing.empty:
         text += f"; {len(names)} xã còn lại là {join(names)}"
     elif names:
         text += f"; {len(names)} xã chưa đạt chuẩn là {join(names)}"
@@ -340,8 +349,10 @@ def ntm_sentences(data: ReportData) -> list[str]:
         f"xã {commune_name(r.unit_name)} đạt {n(r.criteria_met)}/{int(r.criteria_size)} tiêu chí"
         for r in not_met.itertuples(index=False)
         if not pd.isna(r.criteria_met)
-    ]
-    if criteria:
+    ][: MAX_NAMED if many else None]
+    if criteria and many:
+        out.append(f"{len(criteria)} xã đạt ít tiêu chí nhất: " + ", ".join(criteria) + ".")
+    elif criteria:
         out.append(sentence(criteria, ", ") or "")
     average = data.value("NTM_CRITERIA_MET")
     if average is not None:

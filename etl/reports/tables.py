@@ -12,7 +12,7 @@ import pandas as pd
 from etl.indicators import indicator_catalog
 from etl.reports import labels as lb
 from etl.reports.data import ReportData
-from etl.reports.model import Cell, ChartRef, Column, Table
+from etl.reports.model import GAP_ROW, Cell, ChartRef, Column, Table
 from etl.text import NTM_LEVEL_LABELS_VI
 
 BLUE, ORANGE, GREEN = "#1F77B4", "#FF7F0E", "#2CA02C"
@@ -24,6 +24,10 @@ TARGET_COLOURS = {
     "in_progress": "#F2B134",
     "not_reported": "#C9CED6",
 }
+# A chart by unit on a slide or an A4 page shows every unit up to this many (categories); past it,
+# the units at each end of the ranking (a province's 150 communes do not fit: the workbook has them all).
+CHART_UNITS = {"bar": 25, "clustered": 16}
+CHART_ENDS = {"bar": 10, "clustered": 7}
 TARGET_ORDER = ("met", "not_met", "in_progress", "not_reported")
 STATUS_ORDER = ("reported", "partial", "missing")
 
@@ -259,13 +263,12 @@ def _unit_matrix(data: ReportData, codes: tuple[str, ...]) -> tuple[list[tuple[C
         if not values.empty
         else pd.DataFrame()
     )
+    grid = table.to_dict(orient="index")  # unit_id → {indicator: value}: one look-up per cell, not a .at
     rows: list[tuple[Cell, ...]] = []
     plotted: list[int] = []
     for unit_id, label, _ in unit_rows(data):
-        cells = [
-            _value(table.at[unit_id, code]) if unit_id in table.index and code in table.columns else None
-            for code in codes
-        ]
+        figures = grid.get(unit_id, {})
+        cells = [_value(figures[code]) if code in figures else None for code in codes]
         if any(c is not None for c in cells):
             plotted.append(len(rows))
         rows.append((label, *cells))
@@ -301,15 +304,20 @@ def by_unit_table(
     chart = None
     if chart_series and plotted:
         unit = {lb.measure(code, lang) for code in chart_series}
+        title = CHART_TITLES[key][lang]
+        ranked_by = columns[1 + codes.index(chart_series[0])].header if len(chart_series) > 1 else None
+        focus, focus_title = _focus(rows, plotted, 1 + codes.index(chart_series[0]), kind, title, lang, ranked_by)
         chart = ChartRef(
             kind=kind,  # type: ignore[arg-type]
-            title=CHART_TITLES[key][lang],
+            title=title,
             series=tuple(1 + codes.index(code) for code in chart_series),
             rows=tuple(plotted),
             number_format=_number_format(chart_series[0]),
             axis_title=_axis(chart_series[0], lang) if len(unit) == 1 else "",
             horizontal=True,
             colours=colours,
+            focus=focus,
+            focus_title=focus_title,
         )
     return Table(
         key=key,
@@ -321,6 +329,34 @@ def by_unit_table(
         notes=_notes_for_units(data, rows),
         chart=chart,
     )
+
+
+def _focus(
+    rows: list[tuple[Cell, ...]],
+    plotted: list[int],
+    column: int,
+    kind: str,
+    title: str,
+    lang: str,
+    ranked_by: str | None = None,
+    communes: bool = False,
+) -> tuple[tuple[int, ...] | None, str]:
+    """For a chart with more units than a slide shows readably (:data:`CHART_UNITS`): the rows of
+    the units with the highest and the lowest figure in ``column`` (:data:`CHART_ENDS` each, the
+    highest first, a gap between), and the chart's title saying so; ``(None, "")`` otherwise."""
+    each = CHART_ENDS[kind]
+    ranked = [i for i in plotted if isinstance(rows[i][column], int | float)]
+    if len(plotted) <= CHART_UNITS[kind] or len(ranked) <= 2 * each:
+        return None, ""
+    ranked.sort(key=lambda i: -float(rows[i][column]))  # type: ignore[arg-type]  # stable: code order among equals
+    focus = (*ranked[:each], GAP_ROW, *ranked[-each:])
+    if lang == "en":
+        noun = "communes" if communes else "units"
+        by = f" (ranked by “{ranked_by}”)" if ranked_by else ""
+        return focus, f"{title}: top {each} and bottom {each} of {len(ranked)} {noun}{by}"
+    noun = "xã" if communes else "đơn vị"
+    by = f" (theo {ranked_by[:1].lower()}{ranked_by[1:]})" if ranked_by else ""
+    return focus, f"{title}: {each} cao nhất, {each} thấp nhất / {len(ranked)} {noun}{by}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -416,17 +452,19 @@ def ntm_table(data: ReportData) -> Table:
     size = int(frame["criteria_size"].max()) if not frame.empty else None
     chart = None
     if plotted:
+        title = "Số tiêu chí nông thôn mới đạt theo xã" if lang == "vi" else "New-rural-area criteria met by commune"
+        focus, focus_title = _focus(rows, plotted, 2, "bar", title, lang, communes=True)
         chart = ChartRef(
             kind="bar",
-            title=(
-                "Số tiêu chí nông thôn mới đạt theo xã" if lang == "vi" else "New-rural-area criteria met by commune"
-            ),
+            title=title,
             series=(2,),
             rows=tuple(plotted),
             axis_title=_axis("NTM_CRITERIA_MET", lang),
             horizontal=True,
             point_colours=tuple(colours),
             axis_max=size,
+            focus=focus,
+            focus_title=focus_title,
         )
     note = (
         "Nông thôn mới chỉ áp dụng cho xã (không tính thị trấn, phường), theo xã như đã báo cáo; màu cột theo mức đạt."

@@ -223,11 +223,9 @@ def _chart(workbook: Workbook, ws: Worksheet, table: Table, name: str, first: in
     chart.set_legend({"position": "bottom", "font": axis_font} if len(ref.series) > 1 else {"none": True})
     if ref.kind != "line":
         chart.set_chartarea({"border": {"none": True}})
-    rows = len(table.plotted_rows())
-    height = (
-        420
-        if not ref.horizontal
-        else max(360, 60 + 34 * rows * (len(ref.series) if ref.kind == "clustered" else 1) // 1)
-    )
-    chart.set_size({"width": 860, "height": min(height, 900)})
+    bars = len(table.plotted_rows()) * (len(ref.series) if ref.kind == "clustered" else 1)
+    # Bars 34 px apart up to 900 px; past that (a province's 150 communes) 18 px, enough for the
+    # 11 pt names and labels: the chart grows down the sheet rather than squeezing bars into a line.
+    height = 420 if not ref.horizontal else max(360, min(60 + 34 * bars, max(900, 60 + 18 * bars)))
+    chart.set_size({"width": 860, "height": height})
     ws.insert_chart(at_row, 0, chart, {"object_position": 1})
