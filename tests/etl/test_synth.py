@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import text
 from typer.testing import CliRunner
 
 from etl.catalog import criteria_set_for
@@ -28,23 +27,13 @@ from etl.synth import (
     synth_values,
 )
 from etl.writers import write_long_csv
+from tests.etl.test_sample_load import stored_values
 
 runner = CliRunner()
 
 
 def files_bytes(result) -> list[tuple[str, bytes]]:
     return [(f.path.name.replace(f"seed{result.seed}", "seed"), f.path.read_bytes()) for f in result.files]
-
-
-def stored_values(engine) -> dict[tuple[str, str, str], float]:
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text(
-                "SELECT v.period_code, u.code, v.indicator_code, v.value FROM data_value v "
-                "JOIN unit u ON u.id = v.unit_id"
-            )
-        )
-        return {(p, u, i): v for p, u, i, v in rows}
 
 
 # ------------------------------------------------------------------------------------------------
