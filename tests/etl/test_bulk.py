@@ -104,7 +104,7 @@ INDICATORS = ["DLG_HELD", "DLG_OPINIONS", "DLG_ANSWERED", "NTM_LEVEL", "NTM_YEAR
 VALUES = ["0", "2", "1.050", "-1", "2,5", "abc", "", "-", "Đạt chuẩn", "2019", "99999999"]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
         st.tuples(
