@@ -292,7 +292,7 @@ def _insert_values(connection: Connection, rows: Sequence[InsertRow], batch_id: 
         for index in secondary:
             index.create(connection)
         return
-    for chunk in _chunks(rows):  # pragma: no cover - other databases
+    for chunk in _chunks(list(rows)):  # pragma: no cover - other databases (FrameRows cannot be sliced)
         connection.execute(
             insert(VALUES),
             [dict(zip(_VALUE_COLUMNS, (*row, batch_id, now, user, 1), strict=True)) for row in chunk],
