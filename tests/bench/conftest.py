@@ -1,7 +1,7 @@
 """Shared pieces of the benchmarks (issue 6): the national database, and generic measuring helpers.
 
 The benchmarks are not part of the default test run: everything under ``tests/bench`` is skipped
-unless ``QCDC_BENCH=1``. Run them with ``QCDC_BENCH=1 python -m pytest tests/bench -s``.
+unless ``QCDC_BENCH=1``. Run them with ``QCDC_BENCH=1 python -m pytest tests/bench -s -n 0``.
 
 ``national_db`` is the national SQLite database every benchmark reads: the one ``QCDC_BENCH_DB``
 names (e.g. a database made once by the commands below, reused between runs), else one built in a
@@ -42,8 +42,13 @@ def benchmarks_enabled() -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip every benchmark unless ``QCDC_BENCH=1`` (the default ``pytest`` run collects tests/bench)."""
     if benchmarks_enabled():
+        if os.environ.get("PYTEST_XDIST_WORKER"):  # timings beside another worker measure nothing
+            parallel = pytest.mark.skip(reason="run the benchmarks in one process: add -n 0")
+            for item in items:
+                if HERE in item.path.parents:
+                    item.add_marker(parallel)
         return
-    skip = pytest.mark.skip(reason=f"benchmarks run only with {BENCH_ENV}=1 (QCDC_BENCH=1 pytest tests/bench -s)")
+    skip = pytest.mark.skip(reason=f"benchmarks run only with {BENCH_ENV}=1 (QCDC_BENCH=1 pytest tests/bench -s -n 0)")
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(skip)

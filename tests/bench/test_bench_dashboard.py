@@ -17,7 +17,7 @@
    the writing pages signed in): the peak resident memory of the server, with its child
    processes (``qcdc serve`` runs Streamlit as one), stays under 600 MB.
 
-Run: ``QCDC_BENCH=1 python -m pytest tests/bench/test_bench_dashboard.py -s`` (``QCDC_BENCH_DB`` reuses
+Run: ``QCDC_BENCH=1 python -m pytest tests/bench/test_bench_dashboard.py -s -n 0`` (``QCDC_BENCH_DB`` reuses
 a national database, see ``conftest.py``; ``QCDC_BENCH_REPEAT`` sets how many runs each median takes,
 3 by default). Times are printed with their ratio to the floor: the machines are shared, only the
 ratios compare from one run to the next.

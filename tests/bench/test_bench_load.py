@@ -7,7 +7,7 @@ bulk write of the same, already parsed, tuples into the same table, measured in 
 * PostgreSQL (when ``QCDC_TEST_POSTGRES_URL`` is set): the floor is ``COPY`` of the same tuples; the
   load at most 3× that.
 
-Run: ``QCDC_BENCH=1 python -m pytest tests/bench -s`` (``QCDC_BENCH_CSV=path`` reuses a national file
+Run: ``QCDC_BENCH=1 python -m pytest tests/bench -s -n 0`` (``QCDC_BENCH_CSV=path`` reuses a national file
 made by ``qcdc synth --scope national --seed 42``). Figures are printed as ratios: these machines
 are shared, absolute times are not comparable from one run to the next.
 """

@@ -19,7 +19,7 @@ The outputs are checked for what a province makes of them: every commune in the 
 and the Word annex, and no chart on a slide or a page with more bars than it can show readably
 (a province's charts by unit show the highest and the lowest units, see ``etl.reports.tables``).
 
-Run: ``QCDC_BENCH=1 python -m pytest tests/bench/test_bench_reports.py -s`` (``QCDC_BENCH_DB=path``
+Run: ``QCDC_BENCH=1 python -m pytest tests/bench/test_bench_reports.py -s -n 0`` (``QCDC_BENCH_DB=path``
 names a national database; it is copied before use).
 """
 
