@@ -432,6 +432,57 @@ def serve(
     raise typer.Exit(result.returncode)
 
 
+@app.command("backup")
+def backup_command(
+    file: Annotated[
+        Path, typer.Argument(help="Tệp sao lưu sẽ ghi (thay tệp cũ cùng tên), ví dụ qcdc-2026-11-29.backup.")
+    ],
+) -> None:
+    """Sao lưu toàn bộ cơ sở dữ liệu vào một tệp, kể cả khi ứng dụng đang chạy (SQLite: bản sao trực tuyến;
+    PostgreSQL: pg_dump)."""
+    from etl.backup import backup, format_size
+
+    settings = get_settings()
+    try:
+        result = backup(settings.database_url, file)
+    except QcdcError as exc:
+        raise _fail(exc) from exc
+    kind = "SQLite" if result.kind == "sqlite" else "PostgreSQL, pg_dump dạng custom"
+    typer.echo(f"Đã sao lưu cơ sở dữ liệu {redact_url(settings.database_url)} vào {result.path} ({kind}).")
+    typer.echo(
+        f"Gồm {result.contents.tables} bảng: {result.contents.describe(settings.timezone)}; "
+        f"tệp {format_size(result.size)}."
+    )
+    typer.echo(f"Xong sau {result.seconds:.1f} giây.")
+
+
+@app.command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(help="Tệp do qcdc backup ghi (SQLite hoặc pg_dump dạng custom).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Thay thế cả khi cơ sở dữ liệu đang có dữ liệu (mất mọi thứ đang có).")
+    ] = False,
+) -> None:
+    """Khôi phục cơ sở dữ liệu từ tệp sao lưu rồi nâng cấp lược đồ; không ghi đè dữ liệu đang có nếu thiếu --force."""
+    from etl.backup import restore
+
+    settings = get_settings()
+    try:
+        result = restore(settings.database_url, file, force=force)
+    except QcdcError as exc:
+        raise _fail(exc) from exc
+    upgraded = f"; đã nâng cấp lược đồ lên {result.contents.revision}" if result.upgraded else ""
+    typer.echo(
+        f"Đã khôi phục {result.path} (lược đồ {result.backup_revision}) vào cơ sở dữ liệu "
+        f"{redact_url(settings.database_url)}{upgraded}."
+    )
+    if not result.replaced.empty:
+        typer.echo(f"Đã thay thế: {result.replaced.describe(settings.timezone)}.")
+    typer.echo(f"Nay có: {result.contents.describe(settings.timezone)}.")
+    typer.echo("Nếu qcdc serve đang chạy trên cơ sở dữ liệu này, nên khởi động lại.")
+    typer.echo(f"Xong sau {result.seconds:.1f} giây.")
+
+
 users_app = typer.Typer(help="Quản lý tài khoản: add, list, disable, enable, set-password.", no_args_is_help=True)
 periods_app = typer.Typer(
     help="Mở, đóng kỳ nhập số liệu và đặt hạn nộp: open, close, deadline, list.", no_args_is_help=True
@@ -624,7 +675,20 @@ def periods_list() -> None:
 
 
 def main() -> None:
-    app()
+    """The ``qcdc`` entry point: a database error no command expected (a lock that outlasted the
+    busy timeout, a full disk, a lost connection) ends with its message and exit code 1, never
+    with a traceback or the database password."""
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    from etl.db import describe_database_error
+
+    try:
+        app()
+    except IntegrityError:
+        raise
+    except DBAPIError as exc:
+        _echo_err(f"Lỗi: {describe_database_error(exc, get_settings().database_url)}")
+        raise SystemExit(1) from exc
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
 from etl.errors import DatabaseError
@@ -44,6 +44,70 @@ def redact_url(url: str) -> str:
         return re.sub(r"(?i)\b((?:ssl)?password=)[^&\s]*", r"\1***", hidden)
 
 
+# What the drivers say (lower case) when the database is locked, the disk is full or the connection
+# went away; SQLite's own words, then PostgreSQL's and libpq's.
+_LOCKED = ("database is locked", "database table is locked", "lock timeout", "could not obtain lock")
+_FULL = ("database or disk is full", "disk is full", "no space left on device", "could not extend file", "disk full")
+_LOST = (
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection already closed",
+    "connection to server",
+    "consuming input failed",
+    "the connection is lost",
+    "ssl syscall error",
+    "could not receive data",
+    "could not send data",
+)
+
+
+def describe_database_error(exc: Exception, url: str) -> str:
+    """A Vietnamese message for an error the database driver raised during a read or a write: a
+    locked or full database and a lost connection say so and what to do; anything else gives the
+    driver's first line. The URL is shown without its password. By the time a caller shows this,
+    its transaction has been rolled back: nothing of it was written."""
+    where = redact_url(url)
+    said = str(getattr(exc, "orig", None) or exc).strip()
+    lower = said.lower()
+    if any(words in lower for words in _LOCKED):
+        wait = get_settings().sqlite_busy_timeout_s
+        return (
+            f"Cơ sở dữ liệu {where} đang bị một chương trình khác khoá để ghi; đã chờ {wait:g} giây mà vẫn "
+            "chưa được. Không có gì được ghi. Hãy thử lại sau ít phút (QCDC_SQLITE_BUSY_TIMEOUT_S đặt thời gian chờ)."
+        )
+    if any(words in lower for words in _FULL):
+        return (
+            f"Ổ đĩa đầy, hoặc cơ sở dữ liệu {where} đã chạm giới hạn dung lượng: không ghi được. Phần đang ghi "
+            "dở đã được huỷ, không có gì được ghi nửa chừng. Hãy giải phóng dung lượng rồi chạy lại lệnh."
+        )
+    if getattr(exc, "connection_invalidated", False) or any(words in lower for words in _LOST):
+        return (
+            f"Mất kết nối tới cơ sở dữ liệu {where} giữa chừng: phần đang ghi dở đã được "
+            "huỷ, không có gì được ghi nửa chừng. Kiểm tra máy chủ cơ sở dữ liệu rồi chạy lại lệnh."
+        )
+    first_line = said.splitlines()[0] if said else type(exc).__name__
+    return f"Cơ sở dữ liệu {where} báo lỗi: {redact_url(first_line)}"
+
+
+@contextmanager
+def database_errors(engine: Engine | Connection) -> Iterator[None]:
+    """Turn the driver's errors inside the block (a lock that outlasted the busy timeout, a full
+    disk, a lost connection) into :class:`DatabaseError` with a message from
+    :func:`describe_database_error`. Integrity errors are the program's own faults and pass as
+    they are."""
+    driver = engine.dialect.dbapi  # the bulk paths use the driver's own cursor: its errors too
+    raw_error: type[Exception] = getattr(driver, "Error", DBAPIError)
+    raw_integrity: type[Exception] = getattr(driver, "IntegrityError", IntegrityError)
+    try:
+        yield
+    except (IntegrityError, raw_integrity):
+        raise
+    except (DBAPIError, raw_error) as exc:
+        url = engine.engine.url if isinstance(engine, Connection) else engine.url
+        raise DatabaseError(describe_database_error(exc, url.render_as_string(hide_password=True))) from exc
+
+
 def _sqlite_pragmas(busy_timeout_s: float):  # type: ignore[no-untyped-def]
     def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         cursor = dbapi_connection.cursor()
@@ -55,6 +119,14 @@ def _sqlite_pragmas(busy_timeout_s: float):  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
 
     return on_connect
+
+
+WRITE_OPTION = "qcdc_write"  # execution option of a writing transaction (BEGIN IMMEDIATE on SQLite)
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -69,9 +141,11 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_s))
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINTs; emit BEGIN
-        # ourselves (SQLAlchemy's documented recipe). Writers take the write lock with their
-        # first statement (etl.store bumps the data version first), so the busy timeout applies.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # ourselves (SQLAlchemy's documented recipe). A writing transaction (write_transaction)
+        # takes the write lock at BEGIN, so that waiting for another writer goes through the busy
+        # timeout: a WAL transaction that has read cannot take the lock once another writer has
+        # committed after its read, and fails at once instead of waiting.
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "postgresql" and "application_name" not in parsed.query:
@@ -98,6 +172,21 @@ def transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction: commits when the block ends, rolls back on any error."""
     with engine.begin() as connection:
         yield connection
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction that writes: commits when the block ends, rolls back on any error. On
+    SQLite it holds the write lock from its first statement (``BEGIN IMMEDIATE``), so concurrent
+    writers queue for up to ``QCDC_SQLITE_BUSY_TIMEOUT_S`` instead of failing; elsewhere it is
+    :meth:`Engine.begin`."""
+    with writer(engine).begin() as connection:
+        yield connection
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine whose transactions write (see :func:`write_transaction`); shares its pool."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 @contextmanager

@@ -166,3 +166,72 @@ def test_users_and_periods_commands(cli_env):
     assert invoke("periods", "close", "2026S2").exit_code == 0
     assert "2026S2\tđã đóng" in invoke("periods", "list").output
     assert invoke("periods", "open", "quý 3").exit_code == 2
+
+
+def test_backup_and_restore_have_help():
+    for command in ["backup", "restore"]:
+        result = invoke(command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage" in result.output
+    assert "--force" in invoke("restore", "--help").output
+
+
+def test_backup_then_restore_commands(cli_env, tmp_path):
+    import shutil
+
+    from sqlalchemy.engine import make_url
+
+    from etl.backup import head_revision
+
+    if make_url(cli_env).get_backend_name() == "postgresql" and not all(
+        shutil.which(tool) for tool in ("pg_dump", "pg_restore", "psql")
+    ):
+        pytest.skip("pg_dump, pg_restore or psql not installed (Debian: apt-get install postgresql-client)")
+    file = tmp_path / "qcdc.backup"
+    made = invoke("backup", str(file))
+    assert made.exit_code == 0, made.output
+    assert "Đã sao lưu cơ sở dữ liệu" in made.output and "Xong sau" in made.output
+    assert "đơn vị" in made.output and f"lược đồ {head_revision()}" in made.output
+    assert file.stat().st_size > 0
+
+    refused = invoke("restore", str(file))  # the database holds the reference data
+    assert refused.exit_code == 1
+    assert "Lỗi: Cơ sở dữ liệu" in refused.output and "đang có" in refused.output and "--force" in refused.output
+
+    restored = invoke("restore", "--force", str(file))
+    assert restored.exit_code == 0, restored.output
+    assert "Đã khôi phục" in restored.output and "Đã thay thế:" in restored.output and "Nay có:" in restored.output
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("không phải bản sao lưu", encoding="utf-8")
+    bad = invoke("restore", "--force", str(notes))
+    assert bad.exit_code == 1 and "không phải là bản sao lưu" in bad.output
+    missing = invoke("restore", str(tmp_path / "missing.backup"))
+    assert missing.exit_code == 1 and "Không có tệp" in missing.output
+    assert invoke("restore").exit_code == 2
+    assert invoke("backup").exit_code == 2
+    assert invoke("restore", str(file), "--forse").exit_code == 2
+
+
+def test_restore_into_a_new_sqlite_file_and_passwords_stay_hidden(tmp_path, monkeypatch, sqlite_template):
+    import shutil
+
+    source = tmp_path / "source.sqlite3"
+    shutil.copyfile(sqlite_template, source)
+    monkeypatch.setenv("QCDC_DATABASE_URL", f"sqlite:///{source}")
+    get_settings.cache_clear()
+    try:
+        file = tmp_path / "qcdc.backup"
+        assert invoke("backup", str(file)).exit_code == 0
+        monkeypatch.setenv("QCDC_DATABASE_URL", f"sqlite:///{tmp_path / 'new' / 'restored.sqlite3'}")
+        get_settings.cache_clear()
+        restored = invoke("restore", str(file))
+        assert restored.exit_code == 0, restored.output
+        assert "Đã thay thế" not in restored.output and "14.149 đơn vị" in restored.output
+        monkeypatch.setenv("QCDC_DATABASE_URL", "postgresql+psycopg://qcdc:very-secret@127.0.0.1:1/qcdc")
+        get_settings.cache_clear()
+        crossed = invoke("restore", str(file))
+        assert crossed.exit_code == 1 and "bản sao lưu SQLite" in crossed.output
+        assert "very-secret" not in crossed.output and "qcdc:***@" in crossed.output
+    finally:
+        get_settings.cache_clear()
