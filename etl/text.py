@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -151,13 +151,17 @@ def parse_number(raw: object) -> float | None:
         raise NumberParseError("là giá trị đúng/sai, không phải số")
     if isinstance(raw, int | float):
         value = float(raw)
-        if math.isinf(value):
+        if not math.isfinite(value):
             raise NumberParseError("không phải số hữu hạn")
         return value
     if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise NumberParseError("không phải số hữu hạn")
         return float(raw)
+    if isinstance(raw, datetime | date | time):
+        raise NumberParseError("là ngày tháng hoặc giờ, không phải số: ô này cần một số")
     if not isinstance(raw, str):
-        raise NumberParseError(f"kiểu dữ liệu {type(raw).__name__} không phải số")
+        raise NumberParseError("không phải số")
     text = nfc(raw).replace("\u00a0", "").replace(" ", "")
     if text.endswith("%"):
         raise NumberParseError("là tỷ lệ phần trăm, ô này cần một số đếm")
