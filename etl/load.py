@@ -15,12 +15,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
 from etl.bulk import BulkTable, UnitPeriodStates, duplicate_rows, indicator_sums, read_bulk
-from etl.catalog import ensure_periods
-from etl.db import require_schema
+from etl.catalog import NoCriteriaSet, criteria_set_for, ensure_periods
+from etl.db import database_errors, require_schema, writer
 from etl.errors import Location, Problem, Severity, UnknownUnit, UnreadableFile
 from etl.indicators import IndicatorCatalog, indicator_catalog
 from etl.periods import Period, parse_period
@@ -50,7 +51,7 @@ from etl.store import (
 )
 from etl.text import NumberParseError, format_number, parse_number
 from etl.units import UnitEntry, UnitIndex
-from etl.validate import DERIVED, RuleIssue, check_unit_period
+from etl.validate import DERIVED, LE_RULES, RuleIssue, check_unit_period, check_value
 
 
 @dataclass
@@ -257,6 +258,26 @@ def _check_duplicates(prepared: Sequence[_Prepared]) -> None:
         )
 
 
+_Cell = TypeVar("_Cell")
+
+
+def _rule_cell(indicator: str, cells: Mapping[str, _Cell], first: _Cell) -> _Cell:
+    """The file's cell to point at for a rule broken by ``indicator``: its own cell, else the cell of
+    a figure of the same rule that the file does hold (the other side of a "≤" rule, the NTM level
+    for its year), else the unit's first figure."""
+    if indicator in cells:
+        return cells[indicator]
+    related: list[str] = []
+    for left, right in LE_RULES:
+        if indicator == left:
+            related += right
+        elif indicator in right:
+            related.append(left)
+    if indicator in ("NTM_LEVEL", "NTM_YEAR"):  # a level needs a year, a year needs a level
+        related += ("NTM_LEVEL", "NTM_YEAR")
+    return next((cells[code] for code in related if code in cells), first)
+
+
 def _rule_problem(units: UnitIndex, unit_id: int, period: Period, issue: RuleIssue, location: Location) -> Problem:
     return Problem(
         f"{units.get(unit_id).name}, {period.code}: {issue.message}", location, "", issue.severity, issue.code
@@ -308,7 +329,7 @@ def _check_rules(engine: Engine, prepared: Sequence[_Prepared], indicators: Indi
             )
             first = next(iter(observed.values()))
             for issue in issues:
-                obs = observed.get(issue.indicator, first)
+                obs = _rule_cell(issue.indicator, observed, first)
                 item.report.problems.append(_rule_problem(units, unit_id, period, issue, obs.location))
         for table in item.tables:
             for derived in table.derived:
@@ -333,13 +354,44 @@ def _check_bulk_rules(engine: Engine, item: _Prepared, names: Mapping[str, str],
             allow_advanced_levels=group.period.year >= 2021,
         )
         for issue in issues:
-            location = item.bulk.location(group.rows.get(issue.indicator, group.first_row))
+            location = item.bulk.location(_rule_cell(issue.indicator, group.rows, group.first_row))
             item.report.problems.append(_rule_problem(units, group.unit_id, group.period, issue, location))
     for table in item.tables:
         for derived in table.derived:
             problem = _derived_problem(derived, states.state(derived.unit_id, derived.period.code), names)
             if problem is not None:
                 item.report.problems.append(problem)
+
+
+def _check_targets(tables: Sequence[ResolvedTable], ctx: ResolveContext) -> None:
+    """A target meets the rules of a figure on its own (whole, not negative, not absurd, NTM only
+    for communes, criteria within the set in force); one that breaks them is an error, not kept."""
+    for table in tables:
+        if not table.is_targets:
+            continue
+        kept: list[Observation] = []
+        for obs in table.observations:
+            unit = ctx.units.get(obs.unit_id)
+            shown = str(int(obs.value)) if float(obs.value).is_integer() else str(obs.value)
+            size = None
+            if obs.indicator == "NTM_CRITERIA_MET":
+                try:
+                    size = criteria_set_for(obs.period.end(ctx.convention)).size
+                except NoCriteriaSet as exc:
+                    table.problems.append(Problem(str(exc), obs.location, shown, code="no_criteria_set"))
+                    continue
+            issues = check_value(
+                ctx.indicators.get(obs.indicator),
+                obs.value,
+                period=obs.period,
+                unit_is_commune=unit.is_commune,
+                unit_label=unit.name,
+                criteria_size=size,
+            )
+            table.problems.extend(Problem(i.message, obs.location, shown, code=i.code) for i in issues)
+            if not issues:
+                kept.append(obs)
+        table.observations = kept
 
 
 def _check_totals(prepared: Sequence[_Prepared], indicators: IndicatorCatalog) -> None:
@@ -428,6 +480,7 @@ def prepare(
             item.report.problems.extend(large.problems)
         else:
             item.tables = resolve_tables(item.read.tables, ctx)
+            _check_targets(item.tables, ctx)
         for table in item.tables:
             item.report.problems.extend(table.table.problems)
             item.report.problems.extend(table.problems)
@@ -474,7 +527,23 @@ def load(
     settings: Settings | None = None,
     today: date | None = None,
 ) -> LoadReport:
-    """Load files; each valid file is written in its own transaction, an invalid one not at all."""
+    """Load files; each valid file is written in its own transaction, an invalid one not at all.
+    A locked or full database or a lost connection raises :class:`etl.errors.DatabaseError` (the
+    file being written is rolled back; files written before it stay)."""
+    with database_errors(engine):
+        return _load(engine, sources, area_code=area_code, dry_run=dry_run, user=user, settings=settings, today=today)
+
+
+def _load(
+    engine: Engine,
+    sources: Sequence[Source],
+    *,
+    area_code: str | None,
+    dry_run: bool,
+    user: str | None,
+    settings: Settings | None,
+    today: date | None,
+) -> LoadReport:
     settings = settings or get_settings()
     user = user or default_user()
     prepared = prepare(engine, sources, area_code=area_code, settings=settings, today=today)
@@ -507,7 +576,7 @@ def load(
             rows_read=report.records,
             warnings=len(report.warnings),
         )
-        with engine.connect() as connection:
+        with writer(engine).connect() as connection:
             transaction = connection.begin()
             try:
                 ensure_periods(connection, item.periods(), convention=settings.period_convention)
