@@ -12,15 +12,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, text, update
 
-from etl.boundaries import area_unit_ids, get_area
+from etl.boundaries import Area, area_units_sql
+from etl.db import write_transaction
 from etl.errors import AuthError, PermissionDenied, QcdcError
 from etl.models import LoginFailure, UserAccount, UserScope, utcnow
 from etl.settings import get_settings
@@ -226,7 +228,7 @@ def sign_in(engine: Engine, username: str, password: str, *, address: str = "") 
     """Sign in: the account, or :class:`AuthError`. A failure is committed before the error is
     raised, so that throttling counts it (use this, not :func:`authenticate`, from pages)."""
     error: AuthError | None = None
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         try:
             return authenticate(connection, username, password, address=address)
         except AuthError as exc:
@@ -255,34 +257,81 @@ def require(account: Account | None, *roles: Role) -> Account:
     return account
 
 
-def scope_unit_ids(connection: Connection, account: Account) -> set[int] | None:
-    """Commune-level unit ids (both catalogs) the account may work on; None: everywhere."""
+_NOWHERE = "SELECT id FROM unit WHERE 1 = 0"
+_UNION_TERMS = 200  # SQLite refuses a compound SELECT of more than 500 terms: nest them by this many
+
+
+def _prefixed(sql: str, params: dict[str, object], prefix: str) -> tuple[str, dict[str, object]]:
+    """``sql`` with each of its parameters renamed ``prefix`` + name, so that several areas' SQL can
+    be put in one statement without their parameters colliding."""
+    names = "|".join(re.escape(name) for name in sorted(params, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![:\w]):({names})\b")
+    return pattern.sub(lambda m: f":{prefix}{m.group(1)}", sql), {f"{prefix}{k}": v for k, v in params.items()}
+
+
+def scope_units_sql(connection: Connection, account: Account) -> tuple[str, dict[str, object]] | None:
+    """SQL selecting the ids of :func:`scope_unit_ids` (a sub-query, with its parameters), so that
+    callers filter by scope in SQL instead of reading the ids into Python; None: everywhere."""
     if not account.unit_ids:
-        return None if account.role in (Role.ADMIN, Role.VIEWER, Role.REVIEWER) else set()
-    out: set[int] = set()
-    for unit_id in account.unit_ids:
-        area = get_area(connection, unit_id)
-        if area is None:
-            continue
+        return None if account.role in (Role.ADMIN, Role.VIEWER, Role.REVIEWER) else (_NOWHERE, {})
+    rows = connection.execute(
+        text(
+            "SELECT id, catalog, code, level, name, province_code, district_code FROM unit WHERE id IN :ids ORDER BY id"
+        ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": sorted({int(u) for u in account.unit_ids})},
+    ).all()
+    parts: list[str] = []
+    params: dict[str, object] = {}
+    for number, row in enumerate(rows):
+        area = Area(*row)
         for catalog in (PRE2025, NEW2025):
             if area.level == 3 and area.catalog != catalog:
                 continue  # an official's commune is that commune, not its predecessors
-            out.update(area_unit_ids(connection, area, catalog))
-    return out
+            sql, part = _prefixed(*area_units_sql(area, catalog), f"s{number}_")
+            parts.append(sql)
+            params.update(part)  # the same names, the same values: the area's
+    if not parts:
+        return _NOWHERE, {}
+    if len(parts) > _UNION_TERMS:
+        groups = [" UNION ".join(parts[i : i + _UNION_TERMS]) for i in range(0, len(parts), _UNION_TERMS)]
+        parts = [f"SELECT * FROM ({group}) AS g{number}" for number, group in enumerate(groups)]
+    return " UNION ".join(parts), params
+
+
+def scope_unit_ids(connection: Connection, account: Account) -> set[int] | None:
+    """Commune-level unit ids (both catalogs) the account may work on; None: everywhere."""
+    scope = scope_units_sql(connection, account)
+    if scope is None:
+        return None
+    sql, params = scope
+    if sql == _NOWHERE:
+        return set()
+    return {row[0] for row in connection.execute(text(sql), params)}
+
+
+def _in_scope(connection: Connection, account: Account, unit_id: int) -> bool | None:
+    """Whether ``unit_id`` is in the account's scope, asked in SQL (one row at most); None: everywhere."""
+    scope = scope_units_sql(connection, account)
+    if scope is None:
+        return None
+    sql, params = scope
+    if sql == _NOWHERE:
+        return False
+    found = connection.execute(text(f"SELECT 1 WHERE :scope_unit IN ({sql})"), {**params, "scope_unit": int(unit_id)})
+    return found.first() is not None
 
 
 def can_enter(connection: Connection, account: Account | None, unit_id: int) -> bool:
     if account is None or not account.active or account.role is not Role.OFFICIAL:
         return False
-    scope = scope_unit_ids(connection, account)
-    return scope is not None and unit_id in scope
+    return bool(_in_scope(connection, account, unit_id))
 
 
 def can_review(connection: Connection, account: Account | None, unit_id: int) -> bool:
     if account is None or not account.active or account.role not in (Role.REVIEWER, Role.ADMIN):
         return False
-    scope = scope_unit_ids(connection, account)
-    return scope is None or unit_id in scope
+    scope = _in_scope(connection, account, unit_id)
+    return scope is None or scope
 
 
 # ------------------------------------------------------------------------------------------------

@@ -26,25 +26,27 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, and_, column, delete, insert, or_, select, text, update
 
-from etl.accounts import Account, Role, can_enter, can_review, require, scope_unit_ids
+from etl.accounts import Account, Role, can_enter, can_review, require, scope_units_sql
 from etl.catalog import catalog_for_period, criteria_set_for, ensure_periods
 from etl.errors import ConflictError, Location, PermissionDenied, Problem, QcdcError, Severity, ValidationFailed
 from etl.indicators import indicator_catalog
-from etl.models import DraftValue, ReportingWindow, Submission, SubmissionEvent, utcnow
+from etl.models import DataValue, DraftValue, ReportingWindow, Submission, SubmissionEvent, Unit, utcnow
 from etl.periods import Period, parse_period
 from etl.resolve import Observation
 from etl.settings import get_settings
 from etl.store import BatchInfo, write_batch
 from etl.text import NumberParseError, format_number, nfc, parse_ntm_level, parse_number
-from etl.units import UnitEntry, unit_by_id
+from etl.units import COMMUNE_LEVEL, UnitEntry, unit_by_id
 from etl.validate import check_unit_period, check_value
 
 SUBMISSIONS = Submission.__table__  # type: ignore[attr-defined]
 DRAFTS = DraftValue.__table__  # type: ignore[attr-defined]
 EVENTS = SubmissionEvent.__table__  # type: ignore[attr-defined]
 WINDOWS = ReportingWindow.__table__  # type: ignore[attr-defined]
+UNITS = Unit.__table__  # type: ignore[attr-defined]
+VALUES = DataValue.__table__  # type: ignore[attr-defined]
 
 
 class Status(StrEnum):
@@ -225,21 +227,45 @@ def load_form(connection: Connection, account: Account, unit_id: int, period_cod
     return state
 
 
+def _scope_filter(connection: Connection, account: Account):  # type: ignore[no-untyped-def]
+    """A condition on ``unit.id``: in the account's scope (a sub-query, never a list read into
+    Python); None when the account's scope is everywhere."""
+    scope = scope_units_sql(connection, account)
+    if scope is None:
+        return None
+    sql, params = scope
+    return UNITS.c.id.in_(text(sql).bindparams(**params).columns(column("id")))
+
+
+def _period_submission(period_code: str):  # type: ignore[no-untyped-def]
+    """``unit LEFT JOIN submission`` of the period: at most one row per unit (uq_submission_cell)."""
+    return UNITS.outerjoin(
+        SUBMISSIONS, and_(SUBMISSIONS.c.unit_id == UNITS.c.id, SUBMISSIONS.c.period_code == period_code)
+    )
+
+
 def entry_units(connection: Connection, account: Account, period_code: str) -> pd.DataFrame:
     """Units the account may enter figures for in ``period_code``, with their status."""
     columns = ["unit_id", "unit_code", "unit_name", "status"]
     if account.role is not Role.OFFICIAL:
         return pd.DataFrame(columns=columns)
-    scope = scope_unit_ids(connection, account) or set()
+    in_scope = _scope_filter(connection, account)
+    if in_scope is None:  # not for an official; kept as before: nothing
+        return pd.DataFrame(columns=columns)
     catalog = catalog_for_period(parse_period(period_code), get_settings().period_convention)
-    rows = []
-    for unit_id in sorted(scope):
-        unit = unit_by_id(connection, unit_id)
-        if unit is None or unit.catalog != catalog:
-            continue
-        row = _submission(connection, unit_id, period_code)
-        rows.append((unit_id, unit.code, unit.name, Status(row.status) if row else Status.NOT_STARTED))
-    return pd.DataFrame(rows, columns=columns)
+    rows = connection.execute(
+        select(UNITS.c.id, UNITS.c.code, UNITS.c.name, SUBMISSIONS.c.status)
+        .select_from(_period_submission(period_code))
+        .where(UNITS.c.catalog == catalog, in_scope)
+        .order_by(UNITS.c.id)
+    ).all()
+    return pd.DataFrame(
+        [
+            (unit_id, code, name, Status(status) if status is not None else Status.NOT_STARTED)
+            for unit_id, code, name, status in rows
+        ],
+        columns=columns,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -612,43 +638,35 @@ def review_board(connection: Connection, account: Account, period_code: str) -> 
     ]
     period = parse_period(period_code)
     catalog = catalog_for_period(period, get_settings().period_convention)
-    scope = scope_unit_ids(connection, account)
-    query = "SELECT id, code, name FROM unit WHERE catalog = :c AND level = 3"
-    units = connection.execute(text(query + " ORDER BY code"), {"c": catalog}).all()
-    if scope is not None:
-        units = [u for u in units if u[0] in scope]
-    else:
-        with_data = {
-            r[0]
-            for r in connection.execute(
-                text(
-                    "SELECT DISTINCT unit_id FROM data_value WHERE period_code = :p "
-                    "UNION SELECT unit_id FROM submission WHERE period_code = :p"
-                ),
-                {"p": period.code},
-            )
-        }
-        units = [u for u in units if u[0] in with_data]
     window = _window(connection, period.code)
     deadline = window.deadline if window else None
-    submissions = {
-        row.unit_id: row
-        for row in connection.execute(select(SUBMISSIONS).where(SUBMISSIONS.c.period_code == period.code)).all()
-    }
-    reported = {
-        r[0]
-        for r in connection.execute(
-            text("SELECT DISTINCT unit_id FROM data_value WHERE period_code = :p"), {"p": period.code}
+    reported = (  # one look-up in the (unit, period, indicator) index, no table row read
+        select(VALUES.c.unit_id).where(VALUES.c.unit_id == UNITS.c.id, VALUES.c.period_code == period.code).exists()
+    )
+    in_scope = _scope_filter(connection, account)
+    if in_scope is None:  # everywhere: the units with figures or a submission in the period
+        in_scope = or_(SUBMISSIONS.c.id.is_not(None), reported)
+    board = connection.execute(
+        select(
+            UNITS.c.id,
+            UNITS.c.code,
+            UNITS.c.name,
+            SUBMISSIONS.c.id,
+            SUBMISSIONS.c.status,
+            SUBMISSIONS.c.version,
+            SUBMISSIONS.c.submitted_at,
+            reported.label("reported"),
         )
-    }
+        .select_from(_period_submission(period.code))
+        .where(UNITS.c.catalog == catalog, UNITS.c.level == COMMUNE_LEVEL, in_scope)
+        .order_by(UNITS.c.code, UNITS.c.id)
+    ).all()
     rows = []
-    for unit_id, code, name in units:
-        row = submissions.get(unit_id)
-        if row is not None:
-            status = Status(row.status)
-            submitted = row.submitted_at
+    for unit_id, code, name, submission_id, status, version, submitted, has_data in board:
+        if submission_id is not None:
+            status = Status(status)
         else:
-            status = Status.APPROVED if unit_id in reported else Status.NOT_STARTED
+            status = Status.APPROVED if has_data else Status.NOT_STARTED
             submitted = None
         on_time = None
         if deadline is not None and submitted is not None:
@@ -659,8 +677,8 @@ def review_board(connection: Connection, account: Account, period_code: str) -> 
                 code,
                 name,
                 status,
-                row.id if row else None,
-                row.version if row else 0,
+                submission_id,
+                version if submission_id is not None else 0,
                 deadline,
                 submitted,
                 on_time,
