@@ -9,6 +9,12 @@ The life of one commune's return for one period (a :class:`~etl.models.Submissio
 * A draft keeps exactly what was typed (:class:`~etl.models.DraftValue`), valid or not, so nothing
   typed is lost; every save names the version it read and a save over someone else's newer one is
   refused with both values (:class:`~etl.errors.ConflictError`).
+* Every write is one transaction begun by :func:`~etl.db.write_transaction`: on SQLite it holds the
+  write lock from its start, so writers at the same moment queue (busy timeout) instead of failing
+  with "database is locked", and each reads what the one before it wrote. On PostgreSQL the version
+  check (``UPDATE … WHERE version = :read``) waits for a concurrent writer of the same submission
+  and then finds the version moved; two first saves of one form meet at ``uq_submission_cell``.
+  Either way exactly one lands and the other is refused with both values.
 * Submitting checks the figures with the same rules and messages as the file loader
   (:mod:`etl.validate`) and writes them through :mod:`etl.store` (one transaction, audit trail with
   source "form"). The dashboard counts them as official once the submission is approved.
@@ -27,9 +33,11 @@ from enum import StrEnum
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, column, delete, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from etl.accounts import Account, Role, can_enter, can_review, require, scope_units_sql
 from etl.catalog import catalog_for_period, criteria_set_for, ensure_periods
+from etl.db import bump_data_version, write_transaction
 from etl.errors import ConflictError, Location, PermissionDenied, Problem, QcdcError, Severity, ValidationFailed
 from etl.indicators import indicator_catalog
 from etl.models import DataValue, DraftValue, ReportingWindow, Submission, SubmissionEvent, Unit, utcnow
@@ -372,24 +380,88 @@ def _draft_values(connection: Connection, submission_id: int) -> dict[str, str]:
     )
 
 
+def _refuse(connection: Connection, submission_id: int, mine: Mapping[str, str] | None) -> ConflictError:
+    """The conflict of a write that found the submission changed since it was read: who changed it
+    and, for a save (``mine``: the values it meant to keep), their values and these where they
+    differ. The submission is read again here, so that the name and values are those of the write
+    that won (on PostgreSQL each statement sees what has been committed by then)."""
+    row = connection.execute(select(SUBMISSIONS).where(SUBMISSIONS.c.id == submission_id)).first()
+    if row is None:
+        return ConflictError("Biểu mẫu đã bị xoá hoặc thay đổi; hãy tải lại.", mine=dict(mine or {}))
+    who = row.updated_by or "Người khác"
+    label = STATUS_LABELS_VI[Status(row.status)].lower()
+    if mine is None:  # a review action: no values of its own to show
+        return ConflictError(
+            f"{who} đã thay đổi báo cáo này sau khi bạn mở nó (nay: {label}); thao tác của bạn chưa được thực "
+            "hiện. Hãy tải lại rồi xem lại."
+        )
+    theirs = _draft_values(connection, row.id)
+    differ = sorted(k for k in set(theirs) | set(mine) if theirs.get(k, "") != mine.get(k, ""))
+    if not differ:  # e.g. two submits of the same draft: the same figures, a new status
+        message = (
+            f"{who} đã lưu biểu mẫu này sau khi bạn mở nó (nay: {label}), với cùng số liệu như bản của bạn; "
+            "thao tác của bạn chưa được thực hiện. Hãy tải lại."
+        )
+    else:
+        message = (
+            f"{who} đã lưu biểu mẫu này sau khi bạn mở nó; thay đổi của bạn chưa được lưu. Hãy xem hai bản bên "
+            "dưới rồi tải lại."
+        )
+    return ConflictError(
+        message, theirs={k: theirs.get(k, "") for k in differ}, mine={k: mine.get(k, "") for k in differ}
+    )
+
+
+def _check_version(connection: Connection, row, expected_version: int, mine: Mapping[str, str] | None) -> None:  # type: ignore[no-untyped-def]
+    """Refuse at once a write made from an older version than the one read (the status it read is
+    then stale too: the conflict says what happened instead of "not allowed in this status")."""
+    if row.version != expected_version:
+        raise _refuse(connection, row.id, mine)
+
+
 def _bump(
-    connection: Connection, row, expected_version: int, by: str, mine: Mapping[str, str], **values: object
+    connection: Connection, row, expected_version: int, by: str, mine: Mapping[str, str] | None, **values: object
 ) -> None:  # type: ignore[no-untyped-def]
-    """Move the submission to its next version, or refuse when someone saved in between."""
+    """Move the submission to its next version, or refuse when someone saved in between. On
+    PostgreSQL a concurrent writer of the same row holds it until it commits; this UPDATE then finds
+    the version moved and changes nothing."""
     done = connection.execute(
         update(SUBMISSIONS)
         .where(SUBMISSIONS.c.id == row.id, SUBMISSIONS.c.version == expected_version)
         .values(version=SUBMISSIONS.c.version + 1, updated_at=utcnow(), updated_by=by, **values)
     ).rowcount
     if done != 1:
-        theirs = _draft_values(connection, row.id)
-        differ = sorted(k for k in set(theirs) | set(mine) if theirs.get(k, "") != mine.get(k, ""))
-        raise ConflictError(
-            f"{row.updated_by or 'Người khác'} đã lưu biểu mẫu này sau khi bạn mở nó; thay đổi của bạn chưa được "
-            "lưu. Hãy xem hai bản bên dưới rồi tải lại.",
-            theirs={k: theirs.get(k, "") for k in differ},
-            mine={k: mine.get(k, "") for k in differ},
-        )
+        raise _refuse(connection, row.id, mine)
+
+
+def _create(connection: Connection, unit_id: int, period_code: str, by: str, mine: Mapping[str, str]) -> int:
+    """The first save of a form: insert its submission (version 1) and the "create" event.
+
+    Two first saves at the same moment: on SQLite the write lock taken at BEGIN serialises them and
+    the second reads the first's row (and is refused by the version check); on PostgreSQL both read
+    no row and the second INSERT fails on ``uq_submission_cell`` once the first commits. It runs in
+    a SAVEPOINT, so the transaction survives to read the winner's values and refuse with both."""
+    try:
+        with connection.begin_nested():
+            submission_id = connection.execute(
+                insert(SUBMISSIONS).returning(SUBMISSIONS.c.id),
+                {
+                    "unit_id": unit_id,
+                    "period_code": period_code,
+                    "status": Status.DRAFT.value,
+                    "version": 1,
+                    "updated_at": utcnow(),
+                    "updated_by": by,
+                    "returned_fields": "",
+                },
+            ).scalar_one()
+    except IntegrityError:
+        row = _submission(connection, unit_id, period_code)
+        if row is None:  # not the race: some other constraint
+            raise
+        raise _refuse(connection, row.id, mine) from None
+    _event(connection, submission_id, "create", Status.NOT_STARTED, Status.DRAFT, by)
+    return submission_id
 
 
 def save_draft(
@@ -406,7 +478,7 @@ def save_draft(
     period = parse_period(period_code).code
     clean = {code: nfc(str(raw)) for code, raw in values.items() if raw is not None and nfc(str(raw)) != ""}
     clean_notes = {code: nfc(str(n)) for code, n in (notes or {}).items() if n and nfc(str(n))}
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         require(account, Role.OFFICIAL)
         if not can_enter(connection, account, unit_id):
             raise PermissionDenied("Bạn chỉ được nhập số liệu cho đơn vị của mình.")
@@ -418,20 +490,9 @@ def save_draft(
         if row is None:
             if expected_version != 0:
                 raise ConflictError("Biểu mẫu đã bị xoá hoặc thay đổi; hãy tải lại.", mine=dict(clean))
-            submission_id = connection.execute(
-                insert(SUBMISSIONS).returning(SUBMISSIONS.c.id),
-                {
-                    "unit_id": unit_id,
-                    "period_code": period,
-                    "status": Status.DRAFT.value,
-                    "version": 1,
-                    "updated_at": utcnow(),
-                    "updated_by": account.username,
-                    "returned_fields": "",
-                },
-            ).scalar_one()
-            _event(connection, submission_id, "create", Status.NOT_STARTED, Status.DRAFT, account.username)
+            submission_id = _create(connection, unit_id, period, account.username, clean)
         else:
+            _check_version(connection, row, expected_version, clean)
             if Status(row.status) in (Status.SUBMITTED, Status.APPROVED):
                 raise PermissionDenied(
                     "Báo cáo đã nộp hoặc đã duyệt nên không sửa được; nếu cần sửa, đề nghị Ban Chỉ đạo trả lại."
@@ -454,15 +515,32 @@ def submit(engine: Engine, account: Account, unit_id: int, period_code: str, *, 
     """Check the draft with the loader's rules and, when it passes, write its figures (audited, source
     "form") and hand it to the committee."""
     period = parse_period(period_code)
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         require(account, Role.OFFICIAL)
         if not can_enter(connection, account, unit_id):
             raise PermissionDenied("Bạn chỉ được nộp báo cáo của đơn vị mình.")
         _require_open(connection, period.code)
         row = _submission(connection, unit_id, period.code)
-        if row is None or Status(row.status) not in (Status.DRAFT, Status.RETURNED):
+        if row is None:
             raise QcdcError("Chưa có bản nháp để nộp, hoặc báo cáo đã nộp.")
         draft = _draft_values(connection, row.id)
+        _check_version(connection, row, expected_version, draft)
+        if Status(row.status) not in (Status.DRAFT, Status.RETURNED):
+            raise QcdcError("Chưa có bản nháp để nộp, hoặc báo cáo đã nộp.")
+        now = utcnow()
+        # The version check (and the row's lock) before anything is written: two submits of the
+        # same draft at once write its figures, and their audit, once. Refused figures below roll
+        # this back with the rest.
+        _bump(
+            connection,
+            row,
+            expected_version,
+            account.username,
+            draft,
+            status=Status.SUBMITTED.value,
+            submitted_at=now,
+            submitted_by=account.username,
+        )
         notes = dict(
             connection.execute(
                 select(DRAFTS.c.indicator_code, DRAFTS.c.note).where(
@@ -505,17 +583,6 @@ def submit(engine: Engine, account: Account, unit_id: int, period_code: str, *, 
                 source="form",
             ),
         )
-        now = utcnow()
-        _bump(
-            connection,
-            row,
-            expected_version,
-            account.username,
-            draft,
-            status=Status.SUBMITTED.value,
-            submitted_at=now,
-            submitted_by=account.username,
-        )
         _event(connection, row.id, "submit", row.status, Status.SUBMITTED, account.username)
         return load_form(connection, account, unit_id, period.code)
 
@@ -532,8 +599,9 @@ def _reviewable(connection: Connection, account: Account, submission_id: int):  
 
 def approve(engine: Engine, account: Account, submission_id: int, *, expected_version: int) -> None:
     """Approve a submitted return: its figures become official and the form is locked."""
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         row = _reviewable(connection, account, submission_id)
+        _check_version(connection, row, expected_version, None)
         if Status(row.status) is not Status.SUBMITTED:
             raise QcdcError("Chỉ duyệt được báo cáo đã nộp.")
         _bump(
@@ -541,7 +609,7 @@ def approve(engine: Engine, account: Account, submission_id: int, *, expected_ve
             row,
             expected_version,
             account.username,
-            {},
+            None,
             status=Status.APPROVED.value,
             reviewed_at=utcnow(),
             reviewed_by=account.username,
@@ -566,8 +634,9 @@ def return_submission(
     if not comment:
         raise QcdcError("Hãy ghi lý do trả lại để xã biết cần sửa gì.")
     known = set(indicator_catalog().codes)
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         row = _reviewable(connection, account, submission_id)
+        _check_version(connection, row, expected_version, None)
         if Status(row.status) is not Status.SUBMITTED:
             raise QcdcError("Chỉ trả lại được báo cáo đã nộp.")
         _bump(
@@ -575,7 +644,7 @@ def return_submission(
             row,
             expected_version,
             account.username,
-            {},
+            None,
             status=Status.RETURNED.value,
             reviewed_at=utcnow(),
             reviewed_by=account.username,
@@ -590,7 +659,7 @@ def reopen(engine: Engine, account: Account, submission_id: int, *, reason: str)
     reason = nfc(reason)
     if not reason:
         raise QcdcError("Mở lại báo cáo đã duyệt cần ghi lý do.")
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         row = _reviewable(connection, account, submission_id)
         if Status(row.status) is not Status.APPROVED:
             raise QcdcError("Chỉ mở lại được báo cáo đã duyệt.")
@@ -599,7 +668,7 @@ def reopen(engine: Engine, account: Account, submission_id: int, *, reason: str)
             row,
             row.version,
             account.username,
-            {},
+            None,
             status=Status.RETURNED.value,
             reviewed_at=utcnow(),
             reviewed_by=account.username,
@@ -610,8 +679,6 @@ def reopen(engine: Engine, account: Account, submission_id: int, *, reason: str)
 
 
 def _bump_data(connection: Connection) -> None:
-    from etl.db import bump_data_version
-
     bump_data_version(connection)  # approval changes what the dashboard counts as official
 
 
