@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from etl import __version__
-from etl.db import get_engine, redact_url, upgrade_schema
+from etl.db import get_engine, redact_url, upgrade_schema, write_transaction
 from etl.errors import InvalidPeriod, QcdcError, UnknownUnit
 from etl.load import FileReport, LoadReport, Source, default_user, load
 from etl.settings import default_database_url, get_settings
@@ -67,7 +67,7 @@ def init() -> None:
     started = time.perf_counter()
     try:
         revision = upgrade_schema(engine)
-        with engine.begin() as connection:
+        with write_transaction(engine) as connection:
             summary = load_reference_data(connection, convention=settings.period_convention)
     except QcdcError as exc:
         raise _fail(exc) from exc
@@ -163,7 +163,7 @@ def demo() -> None:
     from etl.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
     from etl.submissions import open_period
 
-    with _engine().begin() as connection:
+    with write_transaction(_engine()) as connection:
         created = ensure_demo_accounts(connection)
         open_period(connection, DEMO_OPEN_PERIOD, deadline=DEMO_DEADLINE, by="demo")
     if created:
@@ -533,7 +533,7 @@ def users_add(
     from etl.accounts import create_user
 
     try:
-        with _engine().begin() as connection:
+        with write_transaction(_engine()) as connection:
             account = create_user(
                 connection,
                 username=username,
@@ -567,7 +567,7 @@ def _set_active(usernames: list[str], active: bool) -> None:
     from etl.accounts import set_active
 
     try:
-        with _engine().begin() as connection:
+        with write_transaction(_engine()) as connection:
             for username in usernames:
                 set_active(connection, username, active)
     except QcdcError as exc:
@@ -596,7 +596,7 @@ def users_set_password(
     from etl.accounts import set_password
 
     try:
-        with _engine().begin() as connection:
+        with write_transaction(_engine()) as connection:
             set_password(connection, username, password or "")
     except QcdcError as exc:
         raise _fail(exc) from exc
@@ -632,7 +632,7 @@ def periods_open(
     from etl.submissions import open_period
 
     code, day = _period_code(period), _deadline(deadline)
-    with _engine().begin() as connection:
+    with write_transaction(_engine()) as connection:
         open_period(connection, code, deadline=day, by=default_user())
     typer.echo(f"Đã mở kỳ {code}" + (f", hạn nộp {day:%d/%m/%Y}." if day else "."))
 
@@ -643,7 +643,7 @@ def periods_close(period: Annotated[str, typer.Argument(help="Kỳ, ví dụ 202
     from etl.submissions import close_period
 
     code = _period_code(period)
-    with _engine().begin() as connection:
+    with write_transaction(_engine()) as connection:
         close_period(connection, code, by=default_user())
     typer.echo(f"Đã đóng kỳ {code}.")
 
@@ -657,7 +657,7 @@ def periods_deadline(
     from etl.submissions import set_deadline
 
     code, when = _period_code(period), _deadline(day)
-    with _engine().begin() as connection:
+    with write_transaction(_engine()) as connection:
         set_deadline(connection, code, when, by=default_user())
     typer.echo(f"Hạn nộp kỳ {code}: {when:%d/%m/%Y}.")
 

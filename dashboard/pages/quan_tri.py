@@ -16,6 +16,7 @@ from dashboard import auth, queries, state, ui
 from dashboard.i18n import period_label
 from etl import accounts, submissions
 from etl.accounts import Account, Role
+from etl.db import write_transaction
 from etl.errors import QcdcError
 from etl.periods import parse_period
 from etl.units import NEW2025, unit_by_id
@@ -63,7 +64,7 @@ def _write(done: str, run: Callable[[Connection], object], *, clear: tuple[str, 
     the widgets named in ``clear`` start empty again."""
     try:
         auth.for_write(Role.ADMIN)
-        with queries.engine().begin() as connection:
+        with write_transaction(queries.engine()) as connection:
             run(connection)
     except QcdcError as exc:
         _flash("error", ui.plain(str(exc)))
