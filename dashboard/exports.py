@@ -44,7 +44,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = [None if _is_blank(v) else _text(v) for v in safe[column]]
-    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    header = [_text(name) for name in frame.columns]  # a heading is a cell too (the Excel export's are neutralised)
+    return safe.to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, *, sheet: str = "Dữ liệu", source: str = "") -> bytes:

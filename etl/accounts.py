@@ -3,7 +3,9 @@
 * Passwords are normalised to Unicode NFC and hashed with argon2 (argon2-cffi); the clear text is
   never stored or logged.
 * Failed sign-ins are throttled per account and per address: after ``QCDC_LOGIN_MAX_FAILURES``
-  failures within ``QCDC_LOGIN_LOCKOUT_MINUTES``, sign-in pauses for that long.
+  failures within ``QCDC_LOGIN_LOCKOUT_MINUTES``, sign-in pauses for that long. A name that has
+  no account gets the same message, the same pause and the same password check (time): neither
+  tells which names exist.
 * Roles: ``admin`` (accounts, periods), ``reviewer`` (the committee secretariat: reviews the
   communes of its area), ``official`` (a commune: enters its own figures), ``viewer`` (a leader:
   reads the dashboard). An account's scope is a set of units or areas; an official's is its
@@ -16,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -80,6 +83,12 @@ def hash_password(password: str) -> str:
     if len(nfc(password)) < MIN_PASSWORD_LENGTH:
         raise QcdcError(f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
     return _hasher.hash(nfc(password))
+
+
+@cache
+def _no_account_hash() -> str:
+    """What the password of an unknown name is checked against (see :func:`authenticate`)."""
+    return _hasher.hash("qcdc: no such account")
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -207,7 +216,14 @@ def authenticate(connection: Connection, username: str, password: str, *, addres
     locked = _aware(row.locked_until) if row is not None else None
     if locked is not None and locked > now:
         raise AuthError(pause)
-    if row is None or not _verify(row.password_hash, password):
+    if row is None:  # pause an unknown name like a known one, so that the pause does not tell which names exist
+        tried = connection.execute(
+            select(func.count()).select_from(FAILURES).where(FAILURES.c.username == name[:64], FAILURES.c.at >= window)
+        ).scalar_one()
+        if tried >= settings.login_max_failures:
+            raise AuthError(pause)
+    # An unknown name costs the same hash check as a known one: the time taken does not tell either.
+    if not _verify(row.password_hash if row is not None else _no_account_hash(), password) or row is None:
         connection.execute(insert(FAILURES), {"username": name[:64], "address": address[:64], "at": now})
         if row is not None:
             failures = row.failed_logins + 1

@@ -255,6 +255,7 @@ def _period_submission(period_code: str):  # type: ignore[no-untyped-def]
 def entry_units(connection: Connection, account: Account, period_code: str) -> pd.DataFrame:
     """Units the account may enter figures for in ``period_code``, with their status."""
     columns = ["unit_id", "unit_code", "unit_name", "status"]
+    require(account)  # signed in and active
     if account.role is not Role.OFFICIAL:
         return pd.DataFrame(columns=columns)
     in_scope = _scope_filter(connection, account)
