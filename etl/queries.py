@@ -96,7 +96,8 @@ def area_options(connection: Connection) -> list[AreaOption]:
     """Areas that hold figures: every province, district and commune with data, in both catalogs.
 
     The smallest area that holds all the data comes first (see :func:`default_area`), then
-    provinces, districts and communes by name."""
+    provinces, districts and communes by name. Every area of the country on a national database
+    (14.000): the sidebar picks through :func:`province_options` and :func:`province_areas`."""
     rows = connection.execute(
         text(
             "SELECT u.id, u.catalog, u.code, u.level, u.name, u.parent_id, "
@@ -116,12 +117,17 @@ def area_options(connection: Connection) -> list[AreaOption]:
             options[did] = _option(did, catalog, dcode, 2, dname, pname)
         if uid not in options:
             options[uid] = _option(uid, catalog, code, level, name, dname or pname)
-    ordered = sorted(options.values(), key=lambda o: (o.level, o.catalog != NEW2025, o.name))
+    ordered = sorted(options.values(), key=_area_order)
     default = default_area(connection, ordered)  # in this order, as default_area(connection) sees them
     if default is not None:
         ordered.remove(default)
         ordered.insert(0, default)
     return ordered
+
+
+def _area_order(option: AreaOption) -> tuple[int, bool, str]:
+    """Provinces, then districts, then communes; the 2025 catalog first; by name."""
+    return option.level, option.catalog != NEW2025, option.name
 
 
 def _option(unit_id: int, catalog: str, code: str, level: int, name: str, parent: str | None) -> AreaOption:
@@ -137,55 +143,163 @@ def _option(unit_id: int, catalog: str, code: str, level: int, name: str, parent
     )
 
 
-def default_area(connection: Connection, options: Sequence[AreaOption] | None = None) -> AreaOption | None:
+def label_within(option: AreaOption, province: AreaOption, lang: str = "vi") -> str:
+    """An area's label among its province's areas (:func:`province_areas`), without what the
+    province's label says already (the catalog, the province's name): "Huyện Kiên Lương", "Xã Hòn
+    Nghệ, Huyện Kiên Lương", "Phường An Bình"; the province's own name for the province."""
+    label = option.label_en if lang == "en" else option.label_vi
+    return label.removesuffix(f" ({_suffix(option.catalog, lang)})").removesuffix(f", {province.name}")
+
+
+def province_options(connection: Connection) -> list[AreaOption]:
+    """The provinces that hold figures (one of their units has some), in both catalogs: the 2025
+    catalog first, by name; labelled as :func:`area_options` labels them ("Tỉnh Kiên Giang
+    (trước 1/7/2025)"). At most a hundred rows.
+
+    Found down the catalog's tree (a unit's parent is its district, else its province:
+    :mod:`etl.catalog` sets it from the same codes), through the parent index: each province stops
+    at its first unit with figures, where grouping every unit by its province code would probe
+    all 14.000."""
+    rows = connection.execute(
+        text(
+            "SELECT p.id, p.catalog, p.code, p.name FROM unit p WHERE p.level = 1 AND ("
+            f"{_has_data('p')} OR EXISTS (SELECT 1 FROM unit c WHERE c.parent_id = p.id AND ({_has_data('c')} "
+            f"OR EXISTS (SELECT 1 FROM unit g WHERE g.parent_id = c.id AND {_has_data('g')}))))"
+        )
+    ).all()
+    return sorted((_option(pid, catalog, code, 1, name, None) for pid, catalog, code, name in rows), key=_area_order)
+
+
+def province_areas(connection: Connection, province_id: int) -> list[AreaOption]:
+    """The areas of one province that hold figures, as :func:`area_options` lists and labels
+    them: the province itself first (the whole province), then each district followed by its
+    communes, by name (communes without a district, as in the 2025 catalog, by name). Empty when
+    the province holds no figure or ``province_id`` names no province. Only the province's areas
+    are read (each row an option: 574 for the largest province on national data)."""
+    rows = connection.execute(
+        text(
+            "WITH held AS (SELECT u.id, u.district_code FROM unit u JOIN unit p "
+            "ON p.id = :province AND p.level = 1 AND u.catalog = p.catalog AND u.province_code = p.code "
+            f"WHERE {_HAS_DATA}) "
+            "SELECT u.id, u.catalog, u.code, u.level, u.name, u.district_code, d.name, p.name "
+            "FROM unit p JOIN unit u ON u.catalog = p.catalog AND u.province_code = p.code "
+            "LEFT JOIN unit d ON u.level > 2 AND d.catalog = u.catalog AND d.level = 2 AND d.code = u.district_code "
+            "WHERE p.id = :province AND p.level = 1 AND ("
+            "u.id IN (SELECT id FROM held) "
+            "OR (u.level = 2 AND u.code IN (SELECT district_code FROM held WHERE district_code IS NOT NULL)) "
+            "OR (u.id = p.id AND EXISTS (SELECT 1 FROM held)))"
+        ),
+        {"province": int(province_id)},
+    ).all()
+    options: list[tuple[tuple[object, ...], AreaOption]] = []
+    districts = {dcode: name for _id, _c, _code, level, name, dcode, _d, _p in rows if level == 2}
+    for uid, catalog, code, level, name, dcode, dname, pname in rows:
+        if level == 1:
+            key: tuple[object, ...] = (0,)
+            option = _option(uid, catalog, code, level, name, None)
+        elif level == 2:
+            key = (1, name, dcode or "", 0, "")
+            option = _option(uid, catalog, code, level, name, pname)
+        else:
+            grouped = dcode in districts
+            key = (1, districts[dcode], dcode, 1, name) if grouped else (1, name, "", 0, "")
+            option = _option(uid, catalog, code, level, name, dname or pname)
+        options.append((key, option))
+    return [option for _, option in sorted(options, key=lambda pair: pair[0])]
+
+
+def province_of(connection: Connection, unit_id: int) -> int | None:
+    """The id of the province (same catalog) a unit lies in (a province's is its own), or
+    ``None`` for an unknown unit. One indexed look-up."""
+    found = connection.execute(
+        text(
+            "SELECT p.id FROM unit u JOIN unit p ON p.catalog = u.catalog AND p.level = 1 AND p.code = u.province_code "
+            "WHERE u.id = :unit"
+        ),
+        {"unit": int(unit_id)},
+    ).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def default_area(
+    connection: Connection,
+    options: Sequence[AreaOption] | None = None,
+    *,
+    provinces: Sequence[AreaOption] | None = None,
+) -> AreaOption | None:
     """The smallest province or district that covers every unit holding figures (Huyện Kiên Lương
-    for the sample); the first province when none does.
+    for the sample); the first province of :func:`province_options` when none does (Thành phố Cần
+    Thơ of the 2025 catalog, on national data).
 
     Only the few areas that can cover the data are checked, each by two counts in SQL: an area
     holds every unit of its own catalog that has figures, so those units must share its province
-    (or district); for a catalog without figures, the area must hold a unit linked to one that has."""
-    options = list(options) if options is not None else area_options(connection)
-    spread = {
-        row[0]: row[1:]
-        for row in connection.execute(
-            text(
-                "SELECT u.catalog, COUNT(DISTINCT u.province_code), MIN(u.province_code), "
-                "COUNT(DISTINCT u.district_code), MIN(u.district_code), "
-                "SUM(CASE WHEN u.district_code IS NULL THEN 1 ELSE 0 END) "
-                f"FROM unit u WHERE {_HAS_DATA} GROUP BY u.catalog"
-            )
-        )
-    }
-    if not spread:
+    (or district); for a catalog without figures, the area must hold a unit linked to one that has.
+    Only areas that hold figures are chosen: of ``options`` (in their order) when given, else read
+    by code, in :func:`area_options`' order. ``provinces``: :func:`province_options`, when the
+    caller has them already."""
+    provinces = list(provinces) if provinces is not None else province_options(connection)
+    if not provinces:
         return None
     candidates: set[tuple[str, int, str]] = set()
     for catalog in (PRE2025, NEW2025):
-        if catalog in spread:
-            n_provinces, province, n_districts, district, no_district = spread[catalog]
-            if n_provinces == 1:
-                candidates.add((catalog, 1, province))
+        held = [p for p in provinces if p.catalog == catalog]
+        if len(held) == 1:
+            candidates.add((catalog, 1, held[0].code))
+            n_districts, district, no_district = connection.execute(
+                text(
+                    "SELECT COUNT(DISTINCT u.district_code), MIN(u.district_code), "
+                    "SUM(CASE WHEN u.district_code IS NULL THEN 1 ELSE 0 END) "
+                    f"FROM unit u WHERE u.catalog = :catalog AND u.province_code = :province AND {_HAS_DATA}"
+                ),
+                {"catalog": catalog, "province": held[0].code},
+            ).one()
             if n_districts == 1 and not no_district:
                 candidates.add((catalog, 2, district))
-            continue
-        for province, district in _linked_to_data(connection, catalog):
-            candidates.add((catalog, 1, province))
-            if district:
-                candidates.add((catalog, 2, district))
+        elif not held:
+            for province, district in _linked_to_data(connection, catalog):
+                candidates.add((catalog, 1, province))
+                if district:
+                    candidates.add((catalog, 2, district))
+    held_catalogs = {p.catalog for p in provinces}
+    if options is not None:
+        listed = [o for o in options if o.level != COMMUNE_LEVEL and (o.catalog, o.level, o.code) in candidates]
+    else:
+        # An area of a catalog without figures holds none: no option (area_options lists none).
+        found = (_option_by_code(connection, *key) for key in candidates if key[0] in held_catalogs)
+        listed = sorted((o for o in found if o is not None), key=_area_order)
     best: tuple[int, AreaOption] | None = None
-    for option in options:
-        if option.level == COMMUNE_LEVEL or (option.catalog, option.level, option.code) not in candidates:
-            continue
+    for option in listed:
         covered, uncovered = _coverage(connection, _area(connection, option.unit_id))
         if not uncovered and (best is None or covered < best[0]):
             best = (covered, option)
     if best is not None:
         return best[1]
-    provinces = [o for o in options if o.level == 1]
-    return provinces[0] if provinces else (options[0] if options else None)
+    if options is None:
+        return provinces[0]
+    first = [o for o in options if o.level == 1]
+    return first[0] if first else (options[0] if options else None)
+
+
+def _option_by_code(connection: Connection, catalog: str, level: int, code: str) -> AreaOption | None:
+    """A province or district by its code, labelled as :func:`area_options` labels it."""
+    row = connection.execute(
+        text(
+            "SELECT u.id, u.name, p.name FROM unit u "
+            "LEFT JOIN unit p ON u.level > 1 AND p.catalog = u.catalog AND p.level = 1 AND p.code = u.province_code "
+            "WHERE u.catalog = :catalog AND u.code = :code AND u.level = :level"
+        ),
+        {"catalog": catalog, "code": code, "level": level},
+    ).first()
+    return None if row is None else _option(int(row[0]), catalog, code, level, row[1], row[2])
 
 
 # A unit holds figures: one index probe (data_value's unique key starts with unit_id).
 _HAS_DATA = "EXISTS (SELECT 1 FROM data_value dv WHERE dv.unit_id = u.id)"
+
+
+def _has_data(alias: str) -> str:
+    """:data:`_HAS_DATA` for the unit named ``alias``."""
+    return f"EXISTS (SELECT 1 FROM data_value dv WHERE dv.unit_id = {alias}.id)"
 
 
 def _linked_to_data(connection: Connection, catalog: str) -> list[tuple[str, str | None]]:
@@ -356,8 +470,13 @@ _APPROVED_ONLY = (
 )
 
 
-def _value_sql(boundaries: str, with_indicators: bool, official_only: bool, units: str) -> str:
-    """Figures summed per period, target unit and indicator, for the target units ``units`` selects."""
+def _value_sql(
+    boundaries: str, with_indicators: bool, official_only: bool, units: str, *, figures_only: bool = False
+) -> str:
+    """Figures summed per period, target unit and indicator, for the target units ``units`` selects.
+    ``figures_only``: the columns period, unit_id, indicator and value alone, without what tells
+    where a figure came from (partial, batch_id, sources, catalog): cheaper for callers that only
+    compute with the figures."""
     target = target_unit_sql(boundaries)
     current = boundaries == Boundaries.CURRENT
     join = LINEAGE_JOIN if current else ""
@@ -376,11 +495,17 @@ def _value_sql(boundaries: str, with_indicators: bool, official_only: bool, unit
             f"AND new_unit_id IN ({units})"
         )
         where = f"AND {target} IN ({units}) "
-    return (
-        f"SELECT v.period_code AS period, {target} AS unit_id, v.indicator_code AS indicator, "
+    columns = (
         f"SUM(v.value) AS value, {partial} AS partial, MAX(v.batch_id) AS batch_id, "
         "COUNT(DISTINCT v.unit_id) AS sources, MIN(u.catalog) AS catalog "
-        f"FROM {_values_by_unit(sources)} JOIN unit u ON u.id = v.unit_id {join} "
+    )
+    unit_join = "JOIN unit u ON u.id = v.unit_id "
+    if figures_only:
+        columns = "SUM(v.value) AS value "
+        unit_join = unit_join if current else ""  # the unit's catalog matters only on today's boundaries
+    return (
+        f"SELECT v.period_code AS period, {target} AS unit_id, v.indicator_code AS indicator, {columns}"
+        f"FROM {_values_by_unit(sources)} {unit_join}{join} "
         f"WHERE v.unit_id = au.id AND v.period_code IN :periods {where}{indicator_rule}{ntm_rule}"
         f"{_APPROVED_ONLY if official_only else ''}"
         f"GROUP BY v.period_code, {target}, v.indicator_code"
@@ -411,6 +536,25 @@ def unit_values(
     CMP_RATE are added per unit where its counts allow."""
     area = _area(connection, area_id)
     return _values_of(connection, _units_sql(area, boundaries), periods, indicators, boundaries, official_only)
+
+
+def unit_figures_sql(
+    connection: Connection,
+    area_id: int,
+    periods: Sequence[str],
+    indicators: Sequence[str],
+    boundaries: str = Boundaries.REPORTED,
+    official_only: bool = True,
+) -> tuple[str, list, dict[str, object]]:
+    """The stored figures :func:`unit_values` reads, as SQL to build on rather than rows: a
+    sub-query with columns period, unit_id, indicator, value (summed per target unit, as
+    unit_values sums them), for the stored ``indicators`` (no derived ones), with the bind
+    parameters to declare (``text(...).bindparams(*binds)``) and their values. Its parameter
+    names are ``periods``, ``indicators`` and ``a_…``."""
+    area = _area(connection, area_id)
+    units, unit_params = _units_sql(area, boundaries)
+    binds, params = _params(unit_params, periods, list(indicators))
+    return _value_sql(boundaries, True, official_only, units, figures_only=True), binds, params
 
 
 def one_unit_values(

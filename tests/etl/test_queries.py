@@ -50,6 +50,49 @@ def test_default_area_is_the_district_that_holds_all_the_data(conn):
     assert {o.name for o in options if o.level == 1} == {"Tỉnh Kiên Giang", "Tỉnh An Giang"}
 
 
+def test_the_provinces_with_figures_in_both_catalogs(conn):
+    provinces = q.province_options(conn)
+    assert [(p.catalog, p.label_vi) for p in provinces] == [
+        ("2025", "Tỉnh An Giang (từ 1/7/2025)"),
+        ("pre2025", "Tỉnh Kiên Giang (trước 1/7/2025)"),
+    ]
+    assert provinces[1].label_en == "Tỉnh Kiên Giang (before 1 July 2025)"
+    assert set(provinces) == {o for o in q.area_options(conn) if o.level == 1}
+
+
+def test_a_provinces_areas_start_with_the_province_then_districts_and_their_communes(conn):
+    kien_giang = next(p for p in q.province_options(conn) if p.catalog == "pre2025")
+    areas = q.province_areas(conn, kien_giang.unit_id)
+    assert areas[0] == kien_giang
+    assert [q.label_within(a, kien_giang) for a in areas[1:4]] == [
+        "Huyện Kiên Lương",
+        "Thị trấn Kiên Lương, Huyện Kiên Lương",
+        "Xã Bình An, Huyện Kiên Lương",
+    ]
+    assert len(areas) == 10 and {a.level for a in areas[2:]} == {3}
+    assert "Xã Hòn Nghệ, Huyện Kiên Lương (trước 1/7/2025)" in [a.label_vi for a in areas]
+    # The same options as the national list, province by province, and nothing else.
+    listed = [a for p in q.province_options(conn) for a in q.province_areas(conn, p.unit_id)]
+    assert sorted(listed, key=lambda o: o.unit_id) == sorted(q.area_options(conn), key=lambda o: o.unit_id)
+    an_giang = next(p for p in q.province_options(conn) if p.catalog == "2025")
+    communes = q.province_areas(conn, an_giang.unit_id)[1:]
+    assert [q.label_within(a, an_giang, "en") for a in communes][:2] == ["Phường Tô Châu", "Xã Hòa Điền"]
+    assert q.province_areas(conn, areas[1].unit_id) == []  # a district is no province
+    assert q.province_areas(conn, 999_999_999) == []
+
+
+def test_province_of_any_unit(conn, district):
+    kien_giang = next(p for p in q.province_options(conn) if p.catalog == "pre2025")
+    communes = [a for a in q.province_areas(conn, kien_giang.unit_id) if a.level == 3]
+    assert {q.province_of(conn, u) for u in (district, kien_giang.unit_id, communes[0].unit_id)} == {kien_giang.unit_id}
+    assert q.province_of(conn, 999_999_999) is None
+
+
+def test_the_default_area_is_found_without_listing_every_area(conn):
+    assert q.default_area(conn) == q.default_area(conn, q.area_options(conn))
+    assert q.default_area(conn, provinces=q.province_options(conn)) == q.default_area(conn)
+
+
 def test_periods_with_data(conn):
     periods = q.periods_with_data(conn)
     assert periods[0] == "2017S1" and periods[-1] == "2026S2" and len(periods) == 20
