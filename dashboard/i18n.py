@@ -31,7 +31,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "page.tinh_hinh_bao_cao": {"vi": "Tình hình báo cáo", "en": "Reporting status"},
     # Sidebar filters
     "filter.language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "filter.province": {"vi": "Tỉnh, thành phố", "en": "Province or city"},
     "filter.area": {"vi": "Địa bàn", "en": "Area"},
+    "filter.whole_province": {"vi": "{name} — toàn địa bàn", "en": "{name} — whole area"},
     "filter.period": {"vi": "Kỳ báo cáo", "en": "Reporting period"},
     "filter.range": {"vi": "Khoảng thời gian", "en": "Time range"},
     "filter.from": {"vi": "Từ kỳ", "en": "From"},

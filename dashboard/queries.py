@@ -26,10 +26,12 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from etl import queries as etl_queries
 from etl.db import data_version, get_engine, schema_is_current
+from etl.reports import slides as deck_slides
 from etl.reports.build import report_bytes
 from etl.reports.data import load_report_data
 from etl.reports.deck import build_deck
-from etl.reports.model import Deck
+from etl.reports.model import Deck, Slide
+from etl.reports.slides import Outline
 from etl.settings import get_settings
 from etl.text import format_datetime
 
@@ -122,6 +124,33 @@ def _area_options(url: str, version: int) -> tuple[etl_queries.AreaOption, ...]:
     dataclasses in a tuple), where ``st.cache_data`` would unpickle them all on every run."""
     with _engine(url).connect() as conn:
         return tuple(etl_queries.area_options(conn))
+
+
+@st.cache_resource(ttl=TTL, max_entries=8, show_spinner=False)
+def _province_options(url: str, version: int) -> tuple[etl_queries.AreaOption, ...]:
+    """The provinces with figures (about a hundred), shared like :func:`_area_options`."""
+    with _engine(url).connect() as conn:
+        return tuple(etl_queries.province_options(conn))
+
+
+@st.cache_resource(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
+def _province_areas(url: str, version: int, province_id: int) -> tuple[etl_queries.AreaOption, ...]:
+    """One province's areas with figures (a few hundred at most), shared like :func:`_area_options`."""
+    with _engine(url).connect() as conn:
+        return tuple(etl_queries.province_areas(conn, province_id))
+
+
+@_cached
+def _province_of(url: str, version: int, unit_id: int) -> int | None:
+    with _engine(url).connect() as conn:
+        return etl_queries.province_of(conn, unit_id)
+
+
+@_cached
+def _default_area(url: str, version: int) -> etl_queries.AreaOption | None:
+    provinces = _province_options(url, version)
+    with _engine(url).connect() as conn:
+        return etl_queries.default_area(conn, provinces=provinces)
 
 
 @_cached
@@ -273,6 +302,27 @@ def _deck(url: str, version: int, area_id: int, period: str, boundaries: str, la
 
 
 @_cached
+def _deck_outline(url: str, version: int, area_id: int, period: str, boundaries: str, lang: str) -> Outline:
+    with _engine(url).connect() as conn:
+        return deck_slides.deck_outline(
+            conn,
+            area_id,
+            period,
+            boundaries=boundaries,
+            lang=lang,
+            convention=_convention(),
+            timezone=get_settings().timezone,
+        )
+
+
+@_cached
+def _deck_slide(url: str, version: int, area_id: int, period: str, boundaries: str, lang: str, key: str) -> Slide:
+    outline = _deck_outline(url, version, area_id, period, boundaries, lang)
+    with _engine(url).connect() as conn:
+        return deck_slides.build_slide(conn, outline, key)
+
+
+@_cached
 def _report_file(url: str, version: int, area_id: int, period: str, boundaries: str, lang: str, fmt: str) -> bytes:
     with _engine(url).connect() as conn:
         data = load_report_data(
@@ -293,13 +343,29 @@ def _report_file(url: str, version: int, area_id: int, period: str, boundaries: 
 
 
 def area_options() -> list[etl_queries.AreaOption]:
+    """Every area with figures (14.000 on national data): the sidebar reads them province by
+    province instead (:func:`province_options`, :func:`province_areas`)."""
     return list(_area_options(*_key()))
 
 
+def province_options() -> list[etl_queries.AreaOption]:
+    """The provinces with figures, of both catalogs: the sidebar's first box."""
+    return list(_province_options(*_key()))
+
+
+def province_areas(province_id: int) -> list[etl_queries.AreaOption]:
+    """The province itself, then its districts and communes with figures: the sidebar's second box."""
+    return list(_province_areas(*_key(), int(province_id)))
+
+
+def province_of(unit_id: int) -> int | None:
+    """The id of the province a unit lies in (its own for a province); ``None`` for an unknown unit."""
+    return _province_of(*_key(), int(unit_id))
+
+
 def default_area() -> etl_queries.AreaOption | None:
-    """The area the dashboard opens on: the first of :func:`area_options` (which puts it first)."""
-    options = _area_options(*_key())
-    return options[0] if options else None
+    """The area the dashboard opens on (:func:`etl.queries.default_area`)."""
+    return _default_area(*_key())
 
 
 def periods_with_data() -> list[str]:
@@ -376,10 +442,26 @@ def last_update(area_id: int) -> date | None:
 
 
 def deck(area_id: int, period: str, boundaries: str, lang: str) -> Deck:
-    """The ready-made deck for the area and period (:func:`etl.reports.deck.build_deck`).
+    """The whole ready-made deck for the area and period (:func:`etl.reports.deck.build_deck`):
+    every slide's figures, for a file made on click (the presentation page shows one slide at a
+    time: :func:`deck_outline`, :func:`deck_slide`).
 
     Raises :class:`etl.reports.data.NoData` when the area has no figure in the period."""
     return _deck(*_key(), area_id, period, str(boundaries), lang)
+
+
+def deck_outline(area_id: int, period: str, boundaries: str, lang: str) -> Outline:
+    """What the ready-made deck is about and its slides' keys and titles, without their figures
+    (:func:`etl.reports.slides.deck_outline`): a few look-ups.
+
+    Raises :class:`etl.reports.data.NoData` when the area has no figure in the period."""
+    return _deck_outline(*_key(), area_id, period, str(boundaries), lang)
+
+
+def deck_slide(area_id: int, period: str, boundaries: str, lang: str, key: str) -> Slide:
+    """One slide of the ready-made deck (:func:`etl.reports.slides.build_slide`), cached on its
+    own: only its figures are read, the slide :func:`deck` holds."""
+    return _deck_slide(*_key(), area_id, period, str(boundaries), lang, key)
 
 
 def report_file(area_id: int, period: str, boundaries: str, lang: str, fmt: str) -> bytes:

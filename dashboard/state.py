@@ -5,8 +5,9 @@ URL parameters (all optional; the app writes back the full set after each run)::
     ?lang=vi&area=703&period=2019S1&from=2017S1&to=2026S2&bnd=current&ind=DLG_HELD&units=30787,30790&unit=10247&years=1
 
 * ``lang`` — ``vi`` (default) or ``en``;
-* ``area`` — the area's unit id (:class:`etl.queries.AreaOption`), default the smallest area that
-  holds all the data;
+* ``area`` — the area's unit id (:class:`etl.queries.AreaOption`), of any level, default the smallest
+  area that holds all the data; the sidebar picks it in two boxes, its province then the area (the
+  province box is not a parameter: it follows the area, see :func:`choose_area`);
 * ``period`` — the period of the overview, ranking, NTM and reporting pages, default the latest;
 * ``from`` / ``to`` — the first and last half-year of the range (trend, heat map, NTM levels,
   profile, reporting matrix), default every period with figures;
@@ -231,6 +232,56 @@ def choose(
     value = st.session_state[widget_key]
     remember(key, _text(value))
     return value
+
+
+_MAX_UNIT_ID = 2**31 - 1  # unit ids are SQL integers: a larger number in the URL names no unit
+
+
+def _to_province(widget_key: str) -> None:
+    """``on_change`` of the province box: the province itself (the whole province) becomes the area."""
+    remember("area", _text(st.session_state[widget_key]))
+
+
+def choose_area(
+    provinces: Sequence[AreaOption],
+    areas_of: Callable[[int], Sequence[AreaOption]],
+    province_of: Callable[[int], int | None],
+    default: AreaOption,
+    *,
+    labels: tuple[str, str],
+    format_province: Callable[[AreaOption], str],
+    format_area: Callable[[AreaOption, AreaOption], str],
+) -> AreaOption:
+    """The area, picked in two selectboxes: a province (of ``provinces``), then an area of it
+    (``areas_of(province id)``: the province itself first, then its districts and communes).
+
+    Only the area is kept in the URL (``area``); the province box is not: it shows the province of
+    the area (``province_of(unit id)``), and picking a province makes the province itself the area.
+    An area the URL names that its province's list does not hold (an unknown unit, one without
+    figures) falls back to ``default``. ``format_area(area, province)`` labels the second box."""
+    by_id = {p.unit_id: p for p in provinces}
+    wanted = decode_int(raw("area"))
+    province_id = province_of(wanted) if wanted is not None and 0 < wanted <= _MAX_UNIT_ID else None
+    if province_id is None or province_id not in by_id or wanted not in {a.unit_id for a in areas_of(province_id)}:
+        wanted, province_id = default.unit_id, province_of(default.unit_id)
+    if province_id is None or province_id not in by_id:  # the default lies in a province with figures: never fails
+        wanted = province_id = provinces[0].unit_id
+    widget_key = _seeded("province", province_id)
+    st.selectbox(
+        labels[0],
+        list(by_id),
+        key=widget_key,
+        format_func=lambda i: format_province(by_id[i]),
+        on_change=_to_province,
+        args=(widget_key,),
+    )
+    province = by_id[province_id]
+    areas = {a.unit_id: a for a in areas_of(province.unit_id)} or {province.unit_id: province}
+    remember("area", _text(wanted))
+    area_id = choose(
+        "area", list(areas), wanted, label=labels[1], format_func=lambda i: format_area(areas[i], province)
+    )
+    return areas[area_id]
 
 
 def _joined(values: Sequence[str]) -> str | None:

@@ -19,6 +19,7 @@ from dashboard.exports import csv_bytes, xlsx_bytes
 from dashboard.i18n import LANGUAGES, indicator_name, period_label, t
 from etl.errors import QcdcError
 from etl.indicators import indicator_catalog
+from etl.queries import AreaOption, label_within
 from etl.text import format_number
 
 PLOTLY_CONFIG = {
@@ -58,21 +59,22 @@ def language_switch() -> str:
 
 
 def sidebar_filters(lang: str) -> state.Filters | None:
-    """Area, period, range and boundaries; ``None`` (with a message) when there is nothing to show."""
-    options = queries.area_options()
+    """Area (a province, then the area within it), period, range and boundaries; ``None`` (with a
+    message) when there is nothing to show."""
+    provinces = queries.province_options()
     periods = queries.periods_with_data()
-    if not options or not periods:
+    if not provinces or not periods:
         st.info(t("empty.database", lang))
         return None
-    by_id = {o.unit_id: o for o in options}
-    default = queries.default_area()
     with st.sidebar:
-        area_id = state.choose(
-            "area",
-            list(by_id),
-            default.unit_id if default else options[0].unit_id,
-            label=t("filter.area", lang),
-            format_func=lambda i: by_id[i].label_en if lang == "en" else by_id[i].label_vi,
+        area = state.choose_area(
+            provinces,
+            queries.province_areas,
+            queries.province_of,
+            queries.default_area() or provinces[0],
+            labels=(t("filter.province", lang), t("filter.area", lang)),
+            format_province=lambda p: p.label_en if lang == "en" else p.label_vi,
+            format_area=lambda a, p: area_choice_label(a, p, lang),
         )
         newest_first = list(reversed(periods))
         period = state.choose(
@@ -103,14 +105,23 @@ def sidebar_filters(lang: str) -> state.Filters | None:
             st.caption(t("sample.note", lang))
     return state.Filters(
         lang=lang,
-        area=by_id[area_id],
+        area=area,
         period=period,
         periods=state.half_years(first, last),
         boundaries=boundaries,
         sample=sample,
-        updated=queries.last_update(area_id),
+        updated=queries.last_update(area.unit_id),
         all_periods=tuple(periods),
     )
+
+
+def area_choice_label(area: AreaOption, province: AreaOption, lang: str) -> str:
+    """How the area box names an area of the chosen province: the province itself as the whole of
+    it, the others without the province and catalog the province box shows already ("Huyện Kiên
+    Lương", "Xã Hòn Nghệ, Huyện Kiên Lương")."""
+    if area.unit_id == province.unit_id:
+        return t("filter.whole_province", lang, name=province.name)
+    return label_within(area, province, lang)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -2,6 +2,11 @@
 period, one slide per screen for the meeting room; the whole deck as PowerPoint, Word, Excel and
 PDF; each chart as a PNG or SVG picture.
 
+A screen reads only its own slide (:func:`dashboard.queries.deck_slide`) and the deck's outline
+(its area, period, source and slide titles: :func:`dashboard.queries.deck_outline`); the whole
+deck, every slide's figures, is built only when a file is asked for (the download buttons make
+their file when clicked).
+
 Charts added from the other pages ("➕ Thêm vào trình chiếu" under each chart, kept for the browser
 session in ``qcdc_extra_slides``) follow the ready-made deck, here and in the PowerPoint file.
 
@@ -16,6 +21,7 @@ import streamlit as st
 from dashboard import charts, exports, queries, state, ui
 from etl.reports import ConversionFailed, ConverterMissing, Deck, NoData, Slide
 from etl.reports.build import MEDIA_TYPES
+from etl.reports.slides import Outline
 
 MEETING_KEY = "qcdc_deck_meeting"  # the meeting screen on or off, kept for the browser session
 MEETING_WIDGET = "deck_meeting"
@@ -178,9 +184,10 @@ def _downloads(deck: Deck, key: tuple[int, str, str, str], extras: tuple[Slide, 
             if fmt == "docx" and lang != "vi":
                 st.caption(f.t("deck.docx_vi_only"))
                 continue
-            # Made when clicked (seconds for a province; the run shows the slide meanwhile).
+            # Made when clicked (seconds for a province; the run shows the slide meanwhile): the
+            # whole deck is read then, never to show one slide.
             if fmt == "pptx" and extras:  # with the added charts
-                data = lambda: exports.deck_pptx_bytes(deck, extras)  # noqa: E731
+                data = lambda: exports.deck_pptx_bytes(queries.deck(*key), extras)  # noqa: E731
             else:
                 data = lambda fmt=fmt: queries.report_file(*key, fmt)  # noqa: E731
             st.download_button(
@@ -226,21 +233,28 @@ def _downloads(deck: Deck, key: tuple[int, str, str, str], extras: tuple[Slide, 
             st.warning(message, icon="⚠️")
 
 
+def _slide(outline: Outline, key: tuple[int, str, str, str], number: int, extras: tuple[Slide, ...]) -> Slide:
+    """Slide ``number``: one of the ready-made deck (only its figures read), or an added chart."""
+    if number <= len(outline.keys):
+        return queries.deck_slide(*key, outline.keys[number - 1])
+    return extras[number - 1 - len(outline.keys)]
+
+
 def page() -> None:
     key = (f.area.unit_id, f.period, f.boundaries, lang)
     try:
-        deck = queries.deck(*key)
+        outline = queries.deck_outline(*key)
     except NoData:
         ui.header(f, "page.trinh_chieu", "")
         ui.empty(f.t("empty.period"))
         return
+    deck = outline.deck  # what the deck is about; its slides are read one at a time
     meeting = bool(st.session_state.get(MEETING_KEY))
     st.markdown(LARGE_TYPE + (HIDE_SIDEBAR if meeting else ""), unsafe_allow_html=True)
     extras = _extras()
-    slides = deck.slides + extras
-    total = len(slides)
+    total = len(outline.keys) + len(extras)
     number = _position(total)
-    slide = slides[number - 1]
+    slide = _slide(outline, key, number, extras)
     _navigation(number, total)
     with st.container(key="deck_slide"):
         st.title(slide.title)

@@ -135,29 +135,29 @@ def _number_format(code: str) -> str:
     return "0.0" if lb.decimals(code) else "#,##0"
 
 
+# The tables by unit: key → (indicators, those charted (the first ranks the units), chart kind, colours)
+UNIT_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]] = {
+    "dialogues": (DIALOGUES, ("DLG_HELD",), "bar", (BLUE,)),
+    "petitions": (PETITIONS, ("CMP_COMPETENT", "CMP_RESOLVED"), "clustered", (BLUE, GREEN)),
+    "supervision": (SUPERVISION, ("TTND_SUPERV", "DVK_MODELS"), "clustered", (BLUE, ORANGE)),
+    "democracy": (DEMOCRACY, (), "clustered", ()),
+}
+
+
+def _by_unit(data: ReportData, key: str) -> Table:
+    codes, series, kind, colours = UNIT_TABLES[key]
+    return by_unit_table(data, key, codes, chart_series=series, kind=kind, colours=colours)
+
+
 def report_tables(data: ReportData) -> tuple[Table, ...]:
     """Every table, in the order of the workbook's sheets."""
     return (
         overview_table(data),
-        by_unit_table(data, "dialogues", DIALOGUES, chart_series=("DLG_HELD",), kind="bar", colours=(BLUE,)),
-        by_unit_table(
-            data,
-            "petitions",
-            PETITIONS,
-            chart_series=("CMP_COMPETENT", "CMP_RESOLVED"),
-            kind="clustered",
-            colours=(BLUE, GREEN),
-        ),
+        _by_unit(data, "dialogues"),
+        _by_unit(data, "petitions"),
         petition_rate_table(data),
-        by_unit_table(
-            data,
-            "supervision",
-            SUPERVISION,
-            chart_series=("TTND_SUPERV", "DVK_MODELS"),
-            kind="clustered",
-            colours=(BLUE, ORANGE),
-        ),
-        by_unit_table(data, "democracy", DEMOCRACY, chart_series=(), kind="clustered", colours=()),
+        _by_unit(data, "supervision"),
+        _by_unit(data, "democracy"),
         ntm_table(data),
         ntm_levels_table(data),
         targets_table(data),
@@ -282,6 +282,48 @@ def _notes_for_units(data: ReportData, rows: list[tuple[Cell, ...]]) -> tuple[st
     return tuple(notes)
 
 
+def unit_columns(codes: tuple[str, ...], lang: str) -> tuple[Column, ...]:
+    """The columns of a table by unit: the unit, then one per indicator."""
+    return (
+        Column(lb.t("col.unit", lang), "text", 26),
+        *(
+            Column(lb.short_name(code, lang) + (" (%)" if code == "CMP_RATE" else ""), _kind(code), 13)  # type: ignore[arg-type]
+            for code in codes
+        ),
+    )
+
+
+def unit_chart(
+    key: str,
+    codes: tuple[str, ...],
+    chart_series: tuple[str, ...],
+    kind: str,
+    colours: tuple[str, ...],
+    lang: str,
+    rows: tuple[int, ...],
+    focus: tuple[int, ...] | None,
+    ranked: int,
+) -> ChartRef:
+    """The chart of a table by unit (:func:`by_unit_table`): ``rows`` plotted, or ``focus`` (the
+    highest and the lowest of ``ranked`` units, see :func:`_focus`)."""
+    columns = unit_columns(codes, lang)
+    unit = {lb.measure(code, lang) for code in chart_series}
+    title = CHART_TITLES[key][lang]
+    ranked_by = columns[1 + codes.index(chart_series[0])].header if len(chart_series) > 1 else None
+    return ChartRef(
+        kind=kind,  # type: ignore[arg-type]
+        title=title,
+        series=tuple(1 + codes.index(code) for code in chart_series),
+        rows=rows,
+        number_format=_number_format(chart_series[0]),
+        axis_title=_axis(chart_series[0], lang) if len(unit) == 1 else "",
+        horizontal=True,
+        colours=colours,
+        focus=focus,
+        focus_title=focus_title(title, kind, ranked, lang, ranked_by) if focus is not None else "",
+    )
+
+
 def by_unit_table(
     data: ReportData,
     key: str,
@@ -293,32 +335,13 @@ def by_unit_table(
 ) -> Table:
     lang = data.lang
     rows, plotted = _unit_matrix(data, codes)
-    columns = (
-        Column(lb.t("col.unit", lang), "text", 26),
-        *(
-            Column(lb.short_name(code, lang) + (" (%)" if code == "CMP_RATE" else ""), _kind(code), 13)  # type: ignore[arg-type]
-            for code in codes
-        ),
-    )
+    columns = unit_columns(codes, lang)
     total = (lb.t("total", lang), *(_value(data.value(code)) for code in codes))
     chart = None
     if chart_series and plotted:
-        unit = {lb.measure(code, lang) for code in chart_series}
-        title = CHART_TITLES[key][lang]
-        ranked_by = columns[1 + codes.index(chart_series[0])].header if len(chart_series) > 1 else None
-        focus, focus_title = _focus(rows, plotted, 1 + codes.index(chart_series[0]), kind, title, lang, ranked_by)
-        chart = ChartRef(
-            kind=kind,  # type: ignore[arg-type]
-            title=title,
-            series=tuple(1 + codes.index(code) for code in chart_series),
-            rows=tuple(plotted),
-            number_format=_number_format(chart_series[0]),
-            axis_title=_axis(chart_series[0], lang) if len(unit) == 1 else "",
-            horizontal=True,
-            colours=colours,
-            focus=focus,
-            focus_title=focus_title,
-        )
+        column = 1 + codes.index(chart_series[0])
+        focus, ranked = _focus(rows, plotted, column, kind)
+        chart = unit_chart(key, codes, chart_series, kind, colours, lang, tuple(plotted), focus, ranked)
     return Table(
         key=key,
         title=_title(key, lang),
@@ -331,32 +354,38 @@ def by_unit_table(
     )
 
 
+def needs_focus(plotted: int, ranked: int, kind: str) -> bool:
+    """More units than a slide shows readably (:data:`CHART_UNITS`), enough of them ranked to show
+    the highest and the lowest (:data:`CHART_ENDS` each)."""
+    return plotted > CHART_UNITS[kind] and ranked > 2 * CHART_ENDS[kind]
+
+
 def _focus(
-    rows: list[tuple[Cell, ...]],
-    plotted: list[int],
-    column: int,
-    kind: str,
-    title: str,
-    lang: str,
-    ranked_by: str | None = None,
-    communes: bool = False,
-) -> tuple[tuple[int, ...] | None, str]:
-    """For a chart with more units than a slide shows readably (:data:`CHART_UNITS`): the rows of
-    the units with the highest and the lowest figure in ``column`` (:data:`CHART_ENDS` each, the
-    highest first, a gap between), and the chart's title saying so; ``(None, "")`` otherwise."""
+    rows: list[tuple[Cell, ...]], plotted: list[int], column: int, kind: str
+) -> tuple[tuple[int, ...] | None, int]:
+    """For a chart with more units than a slide shows readably: the rows of the units with the
+    highest and the lowest figure in ``column`` (:data:`CHART_ENDS` each, the highest first, a gap
+    between), and how many units were ranked; ``(None, ranked)`` when every row is shown."""
     each = CHART_ENDS[kind]
     ranked = [i for i in plotted if isinstance(rows[i][column], int | float)]
-    if len(plotted) <= CHART_UNITS[kind] or len(ranked) <= 2 * each:
-        return None, ""
+    if not needs_focus(len(plotted), len(ranked), kind):
+        return None, len(ranked)
     ranked.sort(key=lambda i: -float(rows[i][column]))  # type: ignore[arg-type]  # stable: code order among equals
-    focus = (*ranked[:each], GAP_ROW, *ranked[-each:])
+    return (*ranked[:each], GAP_ROW, *ranked[-each:]), len(ranked)
+
+
+def focus_title(
+    title: str, kind: str, ranked: int, lang: str, ranked_by: str | None = None, communes: bool = False
+) -> str:
+    """The title of a chart showing the highest and the lowest of ``ranked`` units."""
+    each = CHART_ENDS[kind]
     if lang == "en":
         noun = "communes" if communes else "units"
         by = f" (ranked by “{ranked_by}”)" if ranked_by else ""
-        return focus, f"{title}: top {each} and bottom {each} of {len(ranked)} {noun}{by}"
+        return f"{title}: top {each} and bottom {each} of {ranked} {noun}{by}"
     noun = "xã" if communes else "đơn vị"
     by = f" (theo {ranked_by[:1].lower()}{ranked_by[1:]})" if ranked_by else ""
-    return focus, f"{title}: {each} cao nhất, {each} thấp nhất / {len(ranked)} {noun}{by}"
+    return f"{title}: {each} cao nhất, {each} thấp nhất / {ranked} {noun}{by}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -419,6 +448,46 @@ def petition_rate_table(data: ReportData) -> Table:
 # ------------------------------------------------------------------------------------------------
 
 
+def level_colour(level: int | None) -> str:
+    """A commune's bar colour on the NTM chart: its level's (not reported: as level 0)."""
+    return LEVEL_COLOURS.get(level if level is not None else 0, LEVEL_COLOURS[0])
+
+
+def ntm_columns(lang: str) -> tuple[Column, ...]:
+    return (
+        Column(lb.t("col.commune", lang), "text", 24),
+        Column(lb.t("col.level", lang), "text", 14),
+        Column(lb.t("col.criteria", lang), "int", 14),
+        Column("Số tiêu chí của bộ" if lang == "vi" else "Criteria in the set", "int", 14),
+        Column(lb.t("col.set", lang), "text", 12),
+        Column(lb.t("col.year", lang), "year", 14),
+    )
+
+
+def ntm_chart(
+    lang: str,
+    rows: tuple[int, ...],
+    colours: tuple[str, ...],
+    size: int | None,
+    focus: tuple[int, ...] | None,
+    ranked: int,
+) -> ChartRef:
+    """The NTM table's chart (:func:`ntm_table`): criteria met by commune, coloured by level."""
+    title = "Số tiêu chí nông thôn mới đạt theo xã" if lang == "vi" else "New-rural-area criteria met by commune"
+    return ChartRef(
+        kind="bar",
+        title=title,
+        series=(2,),
+        rows=rows,
+        axis_title=_axis("NTM_CRITERIA_MET", lang),
+        horizontal=True,
+        point_colours=colours,
+        axis_max=size,
+        focus=focus,
+        focus_title=focus_title(title, "bar", ranked, lang, communes=True) if focus is not None else "",
+    )
+
+
 def ntm_table(data: ReportData) -> Table:
     lang = data.lang
     frame = data.ntm.sort_values("unit_code")
@@ -430,7 +499,7 @@ def ntm_table(data: ReportData) -> Table:
         criteria = _value(row.criteria_met)
         if criteria is not None:
             plotted.append(len(rows))
-            colours.append(LEVEL_COLOURS.get(level if level is not None else 0, LEVEL_COLOURS[0]))
+            colours.append(level_colour(level))
         rows.append(
             (
                 str(row.unit_name),
@@ -441,31 +510,11 @@ def ntm_table(data: ReportData) -> Table:
                 _value(row.year),
             )
         )
-    columns = (
-        Column(lb.t("col.commune", lang), "text", 24),
-        Column(lb.t("col.level", lang), "text", 14),
-        Column(lb.t("col.criteria", lang), "int", 14),
-        Column("Số tiêu chí của bộ" if lang == "vi" else "Criteria in the set", "int", 14),
-        Column(lb.t("col.set", lang), "text", 12),
-        Column(lb.t("col.year", lang), "year", 14),
-    )
     size = int(frame["criteria_size"].max()) if not frame.empty else None
     chart = None
     if plotted:
-        title = "Số tiêu chí nông thôn mới đạt theo xã" if lang == "vi" else "New-rural-area criteria met by commune"
-        focus, focus_title = _focus(rows, plotted, 2, "bar", title, lang, communes=True)
-        chart = ChartRef(
-            kind="bar",
-            title=title,
-            series=(2,),
-            rows=tuple(plotted),
-            axis_title=_axis("NTM_CRITERIA_MET", lang),
-            horizontal=True,
-            point_colours=tuple(colours),
-            axis_max=size,
-            focus=focus,
-            focus_title=focus_title,
-        )
+        focus, ranked = _focus(rows, plotted, 2, "bar")
+        chart = ntm_chart(lang, tuple(plotted), tuple(colours), size, focus, ranked)
     note = (
         "Nông thôn mới chỉ áp dụng cho xã (không tính thị trấn, phường), theo xã như đã báo cáo; màu cột theo mức đạt."
         if lang == "vi"
@@ -475,7 +524,7 @@ def ntm_table(data: ReportData) -> Table:
         key="ntm",
         title=_title("ntm", lang),
         sheet=_sheet("ntm", lang),
-        columns=columns,
+        columns=ntm_columns(lang),
         rows=tuple(rows),
         notes=(note, lb.t("missing.mark", lang)),
         chart=chart,
@@ -594,10 +643,16 @@ def targets_table(data: ReportData) -> Table:
 
 
 def target_groups(data: ReportData) -> list[tuple[str, str, float, pd.DataFrame]]:
-    """Targets grouped by period, indicator and value: (period, indicator, target, rows)."""
+    """Targets grouped by period, indicator and value: (period, indicator, target, rows), in the
+    order of their first target (by period and unit code; a unit's own targets of a period, which
+    the database lists in no set order, by indicator and value)."""
     frame = data.targets
     if frame.empty:
         return []
+    place = pd.Series(range(len(frame)), index=frame.index)
+    first = place.groupby([frame["period"], frame["unit_id"]]).transform("min")  # where the unit's rows start
+    frame = frame.assign(_first=first).sort_values(["_first", "indicator", "target"], kind="stable")
+    frame = frame.drop(columns="_first")
     groups = []
     for (period, indicator, target), rows in frame.groupby(["period", "indicator", "target"], sort=False):
         groups.append((str(period), str(indicator), float(target), rows))
@@ -607,14 +662,23 @@ def target_groups(data: ReportData) -> list[tuple[str, str, float, pd.DataFrame]
 def target_summary_table(data: ReportData) -> Table:
     """Targets counted by standing, one row per group (the chart of the targets slide); targets of
     a later period are left out (nothing to judge yet)."""
-    lang = data.lang
-    rows: list[tuple[Cell, ...]] = []
+    counted = []
     for period, indicator, target, group in target_groups(data):
-        if (group["status"] == "upcoming").all():
-            continue
         counts = group["status"].value_counts()
+        statuses = tuple(int(counts.get(status, 0)) for status in (*TARGET_ORDER, "upcoming"))
+        counted.append((period, indicator, target, statuses))
+    return target_summary_from(counted, data.lang)
+
+
+def target_summary_from(groups: list[tuple[str, str, float, tuple[int, ...]]], lang: str) -> Table:
+    """:func:`target_summary_table` from each group's (period, indicator, target, targets per
+    standing: :data:`TARGET_ORDER` then upcoming), in the order of :func:`target_groups`."""
+    rows: list[tuple[Cell, ...]] = []
+    for period, indicator, target, statuses in groups:
+        if statuses[-1] == sum(statuses):  # every target upcoming
+            continue
         label = f"{target_label(indicator, target, lang)} · {lb.period_short(period, lang)}"
-        rows.append((label, *(int(counts.get(status, 0)) for status in TARGET_ORDER), len(group)))
+        rows.append((label, *statuses[:-1], sum(statuses)))
     columns = (
         Column(lb.t("col.indicator", lang), "text", 44),
         *(Column(lb.t(f"target.{status}", lang), "int", 13) for status in TARGET_ORDER),
@@ -682,12 +746,18 @@ def reporting_table(data: ReportData) -> Table:
 
 
 def reporting_history_table(data: ReportData) -> Table:
-    lang = data.lang
     frame = data.reporting_history
-    rows = []
+    counted = []
     for period in dict.fromkeys(frame["period"]):
         counts = frame.loc[frame["period"] == period, "status"].value_counts()
-        rows.append((lb.period_short(period, lang), *(int(counts.get(s, 0)) for s in STATUS_ORDER)))
+        counted.append((str(period), *(int(counts.get(s, 0)) for s in STATUS_ORDER)))
+    return reporting_history_from(counted, data.lang)
+
+
+def reporting_history_from(counts: list[tuple[str, int, int, int]], lang: str) -> Table:
+    """:func:`reporting_history_table` from each half-year's units per status (:data:`STATUS_ORDER`),
+    for the half-years that had units."""
+    rows = [(lb.period_short(period, lang), *statuses) for period, *statuses in counts]
     columns = (
         Column(lb.t("col.period", lang), "text", 14),
         *(Column(lb.t(f"col.{s}", lang), "int", 14) for s in STATUS_ORDER),

@@ -12,7 +12,7 @@
    The cold runs also count the rows SQL hands to Python: no statement of a page may fetch more
    rows than the page shows (choices offered, table rows, chart points, cards, texts): what it does
    not show, it counts, sums or ranks in SQL. The sidebar's statements are held to what the sidebar
-   shows (its list of every area with figures).
+   shows (its provinces, and the areas of the province in view).
 4. ``qcdc serve`` on the national data, every page opened in headless Chromium (national view,
    the writing pages signed in): the peak resident memory of the server, with its child
    processes (``qcdc serve`` runs Streamlit as one), stays under 600 MB.
@@ -325,7 +325,7 @@ def test_every_page_against_the_floor(page_runs: tuple[float, list[PageRun]]) ->
 def test_no_query_fetches_more_rows_than_the_page_shows(page_runs: tuple[float, list[PageRun]]) -> None:
     """Each statement a page runs hands Python at most as many rows as the page shows (what it
     does not show, it counts, sums or ranks in SQL); the same for the sidebar's statements against
-    what the sidebar shows (its area list: every area with figures)."""
+    what the sidebar shows (its provinces, and the areas of the province in view)."""
     _, runs = page_runs
     table = []
     over = []

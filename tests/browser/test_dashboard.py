@@ -130,6 +130,9 @@ def test_shared_url_restores_its_filters(page: Page, dashboard_url: str, tmp_pat
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("Trends")
     expect(sidebar.get_by_role("radio", name="English")).to_be_checked()
+    kien_giang = "Tỉnh Kiên Giang (before 1 July 2025)"
+    expect(sidebar.get_by_role("combobox", name="Province or city")).to_have_value(kien_giang)
+    expect(sidebar.get_by_role("combobox", name="Area")).to_have_value("Huyện Kiên Lương")
     expect(sidebar.get_by_role("combobox", name="Reporting period")).to_have_value("First half of 2019")
     expect(sidebar.get_by_role("radio", name="Today's boundaries")).to_be_checked()
     expect(sidebar.get_by_role("combobox", name="From")).to_have_value(re.compile(r"H1 2018|First half of 2018"))
@@ -167,3 +170,47 @@ def test_page_renders_with_its_title_and_charts(
     titles = [p[2] if lang == "en" else p[1] for p in PAGES]
     assert all(t in nav for t in titles), f"navigation shows {nav!r}, expected {titles}"
     assert_charts_drawn(page, charts)
+
+
+def pick(page: Page, box: Locator, option: str) -> None:
+    """Choose ``option`` in a selectbox: typed into its search field, then clicked in the list."""
+    box.scroll_into_view_if_needed()
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_the_area_is_picked_province_first_and_kept_in_the_url(page: Page, dashboard_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    js_errors = collect_js_errors(page)
+    page.goto(f"{dashboard_url}/xu_huong")
+    wait_for_run(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    province = sidebar.get_by_role("combobox", name="Tỉnh, thành phố")
+    area = sidebar.get_by_role("combobox", name="Địa bàn")
+    caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
+    # The app opens on the district that holds all the data, in its province.
+    expect(province).to_have_value("Tỉnh Kiên Giang (trước 1/7/2025)")
+    expect(area).to_have_value("Huyện Kiên Lương")
+    expect(page).to_have_url(re.compile(r"[?&]area=\d+"))
+    opening = re.search(r"[?&]area=(\d+)", page.url).group(1)  # type: ignore[union-attr]
+
+    # Another province: it becomes the area (the whole province), and the URL says so.
+    pick(page, province, "Tỉnh An Giang (từ 1/7/2025)")
+    expect(area).to_have_value("Tỉnh An Giang — toàn địa bàn")
+    expect(caption).to_contain_text("Tỉnh An Giang (từ 1/7/2025)")
+    expect(page).to_have_url(re.compile(rf"[?&]area=(?!{opening}\b)\d+"))
+
+    # Then one of its communes; the link restores both boxes.
+    pick(page, area, "Xã Hòn Nghệ")
+    expect(caption).to_contain_text("Xã Hòn Nghệ, Tỉnh An Giang (từ 1/7/2025)")
+    wait_for_run(page)
+    link = page.url
+    page.goto(link)
+    wait_for_run(page)
+    expect(province).to_have_value("Tỉnh An Giang (từ 1/7/2025)")
+    expect(area).to_have_value("Xã Hòn Nghệ")
+    wait_for_charts(page, 1)
+    screenshot(page, tmp_path, "xu_huong-province-first")
+    assert_no_errors(page, js_errors)

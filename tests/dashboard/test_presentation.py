@@ -262,3 +262,96 @@ def test_the_powerpoint_carries_the_added_chart():
     after = chart_values(deck_pptx_bytes(deck, [extra]))
     assert len(after) == len(before) + 1
     assert after[-1] == [7.0, None]
+
+
+# ------------------------------------------------------------------------------------------------
+# One slide read at a time; the whole deck only for the files
+# ------------------------------------------------------------------------------------------------
+
+
+def _the_whole_deck(url: str, period: str = "2019S1"):  # type: ignore[no-untyped-def]
+    from etl.db import make_engine
+    from etl.reports import build_deck, resolve_area
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return build_deck(connection, resolve_area(connection, None).unit_id, period)
+    finally:
+        engine.dispose()
+
+
+def _plotted(spec: str) -> list[tuple[object, ...]]:
+    """Each trace of a plotly chart's JSON: its name and its points."""
+    data = json.loads(spec)["data"]
+    return [
+        (t.get("name"), json.dumps(t.get("x"), sort_keys=True), json.dumps(t.get("y"), sort_keys=True)) for t in data
+    ]
+
+
+def test_each_slide_of_the_page_is_the_whole_decks(dashboard_db):
+    import streamlit as st
+
+    from dashboard import charts as dashboard_charts
+
+    st.cache_data.clear()
+    deck = _the_whole_deck(dashboard_db)
+    for number, expected in enumerate(deck.slides, start=1):
+        at = open_deck(period="2019S1", slide=str(number))
+        assert position(at) == f"{number}/10"
+        assert [t.value for t in at.title] == [expected.title]
+        assert at.subheader[0].value.replace("\\", "") == expected.subtitle
+        assert [m.label for m in at.metric] == [f.label for f in expected.figures]
+        assert [m.value for m in at.metric] == [f.value for f in expected.figures]
+        plotted = [c.proto.spec for c in at.get("plotly_chart")]
+        if expected.chart is None:
+            assert not plotted
+            continue
+        fig = dashboard_charts.deck_chart(
+            expected.chart, dashboard_charts.ChartContext(area=deck.area, sample=True), sub=expected.subtitle
+        )
+        assert _plotted(plotted[0]) == _plotted(fig.to_json()), expected.key
+        shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+        assert all(line.replace("\\", "") in shown for line in expected.notes[:1]), expected.key
+
+
+def test_opening_the_page_never_builds_the_whole_deck(dashboard_db, monkeypatch):
+    import streamlit as st
+
+    from dashboard import queries
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole deck was built to show one slide")
+
+    st.cache_data.clear()
+    monkeypatch.setattr(queries, "build_deck", whole)
+    monkeypatch.setattr(queries, "load_report_data", whole)
+    for number in range(1, 11):
+        at = open_deck(period="2019S1", slide=str(number))
+        assert position(at) == f"{number}/10"
+    at = open_deck(period="2019", lang="en")
+    for number in range(2, 11):
+        at.button(key="deck_next").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert position(at) == f"{number}/10"
+
+
+def test_the_downloads_are_made_on_click_and_the_powerpoint_opens(dashboard_db, monkeypatch):
+    from pptx import Presentation
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict[str, object] = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):  # type: ignore[no-untyped-def]
+        made[str(file_name)] = data_callable
+        return register(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    at = open_deck(period="2019S1", slide="3")
+    assert not at.exception
+    name = next(n for n in made if n.endswith(".pptx"))
+    assert name == "qcdc-pre2025-902-2019S1.pptx"
+    prs = Presentation(io.BytesIO(made[name]()))  # type: ignore[operator]
+    assert len(prs.slides) == 10
+    assert sum(shape.has_chart for s in prs.slides for shape in s.shapes) == 8
