@@ -15,7 +15,7 @@ seen by every other one on its next rerun. The version is read once per run (one
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -166,9 +166,11 @@ def _is_sample_data(url: str, version: int) -> bool:
 
 
 @_cached
-def _area_units(url: str, version: int, area_id: int, period: str, boundaries: str) -> pd.DataFrame:
+def _area_units(
+    url: str, version: int, area_id: int, period: str, boundaries: str, excluding: tuple[int, ...] = ()
+) -> pd.DataFrame:
     with _engine(url).connect() as conn:
-        return etl_queries.area_units(conn, area_id, period, boundaries, convention=_convention())
+        return etl_queries.area_units(conn, area_id, period, boundaries, convention=_convention(), excluding=excluding)
 
 
 @_cached
@@ -376,8 +378,9 @@ def is_sample_data() -> bool:
     return _is_sample_data(*_key())
 
 
-def area_units(area_id: int, period: str, boundaries: str) -> pd.DataFrame:
-    return _area_units(*_key(), area_id, period, str(boundaries))
+def area_units(area_id: int, period: str, boundaries: str, *, excluding: Sequence[int] = ()) -> pd.DataFrame:
+    """The area's commune-level units (:func:`etl.queries.area_units`), less ``excluding``."""
+    return _area_units(*_key(), area_id, period, str(boundaries), tuple(sorted({int(u) for u in excluding})))
 
 
 def code_ranks(area_id: int, periods: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, int]:

@@ -385,22 +385,21 @@ def area_units(
     period: str,
     boundaries: str = Boundaries.REPORTED,
     convention: Convention = Convention.CALENDAR,
+    *,
+    excluding: Sequence[int] = (),
 ) -> pd.DataFrame:
     """The commune-level units an area covers in ``period``: columns unit_id, unit_code, unit_name,
-    kind, is_commune (a xã: the only kind the NTM programme applies to)."""
+    kind, is_commune (a xã: the only kind the NTM programme applies to). ``excluding``: unit ids
+    left out in SQL (e.g. those with a figure, to list only the units that did not report)."""
     area = _area(connection, area_id)
     catalog = NEW2025 if boundaries == Boundaries.CURRENT else _catalog(period, convention)
     sql, params = area_units_sql(area, catalog)
+    statement = text(
+        "SELECT id AS unit_id, code AS unit_code, name AS unit_name, kind FROM unit "
+        f"WHERE id IN ({sql}) AND id NOT IN :excluding ORDER BY code"
+    ).bindparams(bindparam("excluding", expanding=True))
     frame = pd.DataFrame(
-        _tuples(
-            connection.execute(
-                text(
-                    "SELECT id AS unit_id, code AS unit_code, name AS unit_name, kind FROM unit "
-                    f"WHERE id IN ({sql}) ORDER BY code"
-                ),
-                params,
-            )
-        ),
+        _tuples(connection.execute(statement, {**params, "excluding": sorted({int(u) for u in excluding})})),
         columns=["unit_id", "unit_code", "unit_name", "kind"],
     )
     frame["is_commune"] = frame["kind"] == "Xã"

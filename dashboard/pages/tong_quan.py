@@ -142,8 +142,8 @@ with ui.guarded(lang):
 st.subheader(f.t("overview.by_unit"))
 indicator = ui.indicator_picker(f, "DLG_HELD")
 values = queries.unit_values(area_id, (f.period,), (indicator,), f.boundaries)
-units = queries.area_units(area_id, f.period, f.boundaries)
-not_reported = units.loc[~units["unit_id"].isin(values["unit_id"]), "unit_name"].tolist()
+silent = queries.area_units(area_id, f.period, f.boundaries, excluding=values["unit_id"].tolist())
+not_reported = silent["unit_name"].tolist()
 ui.chart(
     charts.unit_bar(
         values, indicator, f.period, f.chart_context(), ui.unit_colours(f, values["unit_code"]), missing=not_reported

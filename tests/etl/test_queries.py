@@ -114,6 +114,15 @@ def test_area_units_follow_the_catalog_of_the_period(conn, district):
     assert len(current) == 5
 
 
+def test_area_units_leave_out_the_excluded_in_sql(conn, district):
+    """What "not reported" lists: the area's units less those with a figure, not every unit."""
+    everyone = q.area_units(conn, district, "2019S1")
+    reported = everyone["unit_id"].tolist()[::2]
+    silent = q.area_units(conn, district, "2019S1", excluding=reported)
+    assert silent["unit_id"].tolist() == everyone["unit_id"].tolist()[1::2]
+    assert q.area_units(conn, district, "2019S1", excluding=everyone["unit_id"].tolist()).empty
+
+
 def test_values_as_reported_are_the_stored_figures(conn, district):
     frame = q.unit_values(conn, district, ("2024S1",), ("DLG_HELD",))
     assert by_code(frame, "DLG_HELD") == {u: SAMPLE[("2024S1", u, "DLG_HELD")] for u in by_code(frame, "DLG_HELD")}
