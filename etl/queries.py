@@ -742,8 +742,8 @@ def area_totals(
         else pd.DataFrame(columns=["period", "indicator", "value", "units_reporting"])
     )
     frame["value"] = frame["value"].astype(float)
-    frame = pd.concat([frame, _derived_totals(frame)], ignore_index=True)
-    expected = _expected_units(connection, area, periods, boundaries, convention)
+    frame = pd.concat([frame, derived_totals(frame)], ignore_index=True)
+    expected = expected_units(connection, area, periods, boundaries, convention)
     frame["units_expected"] = [
         expected[(p, i in NTM_INDICATORS)] for p, i in zip(frame["period"], frame["indicator"], strict=True)
     ]
@@ -757,11 +757,13 @@ def area_totals(
     return frame[TOTAL_COLUMNS].reset_index(drop=True)
 
 
-def _derived_totals(frame: pd.DataFrame) -> pd.DataFrame:
+def derived_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """CMP_PENDING and CMP_RATE of area totals (columns period, indicator, value, units_reporting),
+    recomputed from the summed counts, with the fewer units of the two."""
     return _derived(frame, ["period"], {"units_reporting": ("units_reporting", "min")})
 
 
-def _expected_units(
+def expected_units(
     connection: Connection, area: Area, periods: Sequence[str], boundaries: str, convention: Convention
 ) -> dict[tuple[str, bool], int]:
     """(period, ntm) → how many units (communes, for NTM) should report in the period."""
@@ -1028,7 +1030,7 @@ def to_years(totals: pd.DataFrame) -> pd.DataFrame:
         units = reporting.loc[(year, code)].min()
         rows.append((year, code, float(result), int(units), int(expected.loc[(year, code)].max())))
     years = pd.DataFrame(rows, columns=columns)
-    derived = _derived_totals(years.drop(columns="units_expected"))
+    derived = derived_totals(years.drop(columns="units_expected"))
     if not derived.empty:
         derived["units_expected"] = derived["period"].map(
             years[years["indicator"] == "CMP_COMPETENT"].set_index("period")["units_expected"]

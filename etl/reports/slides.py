@@ -27,7 +27,7 @@ from etl.boundaries import NTM_INDICATORS, Area, area_units_sql, catalogs_for, g
 from etl.catalog import catalog_for_period, criteria_set_for
 from etl.indicators import indicator_catalog
 from etl.periods import Convention, Period, parse_period
-from etl.queries import Boundaries
+from etl.queries import Boundaries, expected_units
 from etl.reports import labels as lb
 from etl.reports.data import (
     HISTORY_HALVES,
@@ -292,8 +292,8 @@ def _half_totals(
         if criterias:
             records.append((period, "NTM_CRITERIA_MET", float(criteria), int(criterias)))
     frame = pd.DataFrame(records, columns=columns)
-    frame = pd.concat([frame, _derived(frame)], ignore_index=True) if not frame.empty else frame
-    expected = _expected_units(connection, area, halves, boundaries, convention)
+    frame = pd.concat([frame, q.derived_totals(frame)], ignore_index=True) if not frame.empty else frame
+    expected = expected_units(connection, area, halves, boundaries, convention)
     frame["units_expected"] = [
         expected[(p, i in NTM_INDICATORS)] for p, i in zip(frame["period"], frame["indicator"], strict=True)
     ]
@@ -305,45 +305,6 @@ def _half_totals(
     frame["units_reporting"] = frame["units_reporting"].astype(int)
     frame["units_expected"] = frame["units_expected"].astype(int)
     return frame[q.TOTAL_COLUMNS].reset_index(drop=True)
-
-
-def _derived(frame: pd.DataFrame) -> pd.DataFrame:
-    """CMP_PENDING and CMP_RATE recomputed from the summed counts, as area_totals does."""
-    out = []
-    by = {(p, i): (v, n) for p, i, v, n in frame.itertuples(index=False)}
-    for period in dict.fromkeys(frame["period"]):
-        competent, resolved = by.get((period, "CMP_COMPETENT")), by.get((period, "CMP_RESOLVED"))
-        if competent is None or resolved is None:
-            continue
-        units = min(competent[1], resolved[1])
-        out.append((period, "CMP_PENDING", competent[0] - resolved[0], units))
-        if competent[0] > 0:
-            out.append((period, "CMP_RATE", 100.0 * resolved[0] / competent[0], units))
-    return pd.DataFrame(out, columns=frame.columns)
-
-
-def _expected_units(
-    connection: Connection, area: Area, halves: list[str], boundaries: str, convention: Convention
-) -> dict[tuple[str, bool], int]:
-    """(half-year, ntm) → units (communes, for NTM) expected to report, as area_totals counts them."""
-    counts: dict[str, tuple[int, int]] = {}
-    out = {}
-    for period in halves:
-        reported = catalog_for_period(parse_period(period), convention)
-        for ntm in (False, True):
-            catalog = reported if ntm or boundaries != Boundaries.CURRENT else NEW2025
-            if catalog not in counts:
-                sql, params = area_units_sql(area, catalog)
-                units, communes = connection.execute(
-                    text(
-                        f"SELECT COUNT(*), SUM(CASE WHEN kind = '{COMMUNE}' THEN 1 ELSE 0 END) "
-                        f"FROM unit WHERE id IN ({sql})"
-                    ),
-                    params,
-                ).one()
-                counts[catalog] = (int(units or 0), int(communes or 0))
-            out[(period, ntm)] = counts[catalog][1 if ntm else 0]
-    return out
 
 
 def _with_totals(connection: Connection, area: Area, basis: ReportData, periods: list[str]) -> ReportData:
