@@ -166,9 +166,11 @@ def test_page_renders_with_its_title_and_charts(
     assert_no_errors(page, js_errors)
     title = title_en if lang == "en" else title_vi
     assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() == title
-    nav = page.locator('[data-testid="stSidebar"]').inner_text()
-    titles = [p[2] if lang == "en" else p[1] for p in PAGES]
-    assert all(t in nav for t in titles), f"navigation shows {nav!r}, expected {titles}"
+    from playwright.sync_api import expect
+
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for name in (p[2] if lang == "en" else p[1] for p in PAGES):  # waits while a rerun redraws the sidebar
+        expect(sidebar.get_by_role("link", name=name, exact=True)).to_be_visible()
     assert_charts_drawn(page, charts)
 
 
