@@ -168,13 +168,6 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Connection]:
-    """One transaction: commits when the block ends, rolls back on any error."""
-    with engine.begin() as connection:
-        yield connection
-
-
-@contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction that writes: commits when the block ends, rolls back on any error. On
     SQLite it holds the write lock from its first statement (``BEGIN IMMEDIATE``), so concurrent

@@ -134,19 +134,21 @@ def _load_sample(url: str) -> None:
         engine.dispose()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def sample_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database holding the Kiên Lương sample, built once per backend; tests must only read it."""
-    if request.param == "sqlite":
+def sample_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, backend: str, tag: str
+) -> Iterator[str]:
+    """URL of a new database holding the Kiên Lương sample on ``backend``, dropped afterwards;
+    ``tag`` names it (a folder on SQLite, part of the database name on PostgreSQL)."""
+    if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
-        target = tmp_path_factory.mktemp("sample") / "sample.sqlite3"
+        target = tmp_path_factory.mktemp(tag) / f"{tag}.sqlite3"
         shutil.copyfile(template, target)
         url = f"sqlite:///{target}"
         _load_sample(url)
         yield url
         return
     template_name: str = request.getfixturevalue("postgres_template")
-    name = f"qcdc_s_{uuid.uuid4().hex[:12]}"
+    name = f"qcdc_{tag}_{uuid.uuid4().hex[:12]}"
     _pg_create(name, template=template_name)
     try:
         url = _pg_url(name)
@@ -154,6 +156,12 @@ def sample_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         yield url
     finally:
         _pg_drop(name)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def sample_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database holding the Kiên Lương sample, built once per backend; tests must only read it."""
+    yield from sample_database(request, tmp_path_factory, request.param, "sample")
 
 
 @pytest.fixture(scope="session")

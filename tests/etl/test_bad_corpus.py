@@ -30,10 +30,8 @@ import importlib.util
 import io
 import math
 import re
-import shutil
 import sys
 import time
-import uuid
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -57,7 +55,7 @@ from etl.readers import read_bytes
 from etl.settings import Settings
 from etl.text import NumberParseError, parse_ntm_level, parse_number
 from etl.units import UnitIndex
-from tests.conftest import BACKENDS, _load_sample, _pg_create, _pg_drop, _pg_url
+from tests.conftest import BACKENDS, sample_database
 from tests.etl.test_readers_fuzz import read_or_refuse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,27 +137,10 @@ def corpus_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, cached_units: None
 ) -> Iterator[Engine]:
     """A database holding the Kiên Lương sample (built once per backend for this module)."""
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        target = tmp_path_factory.mktemp("bad") / "corpus.sqlite3"
-        shutil.copyfile(template, target)
-        url = f"sqlite:///{target}"
-        _load_sample(url)
+    for url in sample_database(request, tmp_path_factory, request.param, "bad"):
         engine = make_engine(url)
         yield engine
         engine.dispose()
-        return
-    template_name: str = request.getfixturevalue("postgres_template")
-    name = f"qcdc_b_{uuid.uuid4().hex[:12]}"
-    _pg_create(name, template=template_name)
-    try:
-        url = _pg_url(name)
-        _load_sample(url)
-        engine = make_engine(url)
-        yield engine
-        engine.dispose()
-    finally:
-        _pg_drop(name)
 
 
 def snapshot(engine: Engine) -> dict[str, object]:
