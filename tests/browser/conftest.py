@@ -239,6 +239,11 @@ def page(browser: Browser, request: pytest.FixtureRequest, tmp_path: Path) -> It
     test fails, a full-page screenshot of where it stopped is saved (the path is printed)."""
     context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     context.set_default_timeout(20_000)
+    from playwright.sync_api import expect
+
+    # expect() waits as long as the page's own calls: under CI's load a rerun that redraws the
+    # sidebar can take longer than Playwright's 5 s default.
+    expect.set_options(timeout=20_000)
     page = context.new_page()
     yield page
     if request.node.stash.get(_CALL_FAILED, False) and page.url.startswith("http"):
