@@ -3,7 +3,7 @@ tables with Vietnamese number format, and download buttons."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -164,6 +164,49 @@ def _add_slide(slide: object, lang: str) -> None:
     st.toast(t("deck.added", lang, count=len(extras)), icon="➕")
 
 
+def _frame_digest(frame: pd.DataFrame) -> bytes:
+    """A DataFrame's whole content as a cache key (Streamlit's own hash samples frames of 50.000
+    rows and more, where a changed figure could then go unseen)."""
+    rows = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+    return rows + repr((list(frame.columns), [str(d) for d in frame.dtypes])).encode()
+
+
+class SharedFigure(go.Figure):
+    """A figure kept in the cache and drawn by many runs: its dict, which ``st.plotly_chart`` asks
+    for on every run (a deep copy of every array, a tenth of a second for a national heat map),
+    is worked out once. Nothing may change the figure after that."""
+
+    _spec: dict[str, object] | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        if self._spec is None:
+            self._spec = super().to_dict()
+        return self._spec
+
+
+FIGURES_KEPT = 64  # built figures per process (a national heat map's is about a megabyte)
+
+
+@st.cache_resource(
+    ttl=queries.TTL, max_entries=FIGURES_KEPT, show_spinner=False, hash_funcs={pd.DataFrame: _frame_digest}
+)
+def _built(builder: str, args: tuple[object, ...], kwargs: tuple[tuple[str, object], ...]) -> go.Figure:
+    from dashboard import charts
+
+    fig = getattr(charts, builder)(*args, **dict(kwargs))
+    fig.__class__ = SharedFigure  # the same object, with to_dict kept: no copy, no second validation
+    return fig
+
+
+def figure(builder: Callable[..., go.Figure], *args: object, **kwargs: object) -> go.Figure:
+    """``builder(*args, **kwargs)``, a chart of :mod:`dashboard.charts`, built once for the same
+    inputs and shared by every run and session after that (the key is the inputs' content, so new
+    data or another language builds a new figure). Building a large figure (a heat map of a few
+    hundred units, the NTM panels) costs more than the rest of a page's run once its queries are
+    cached. The figure is shared: nothing may change it after it is built."""
+    return _built(builder.__name__, args, tuple(sorted(kwargs.items())))
+
+
 def chart(fig: go.Figure, key: str, *, addable: bool = True) -> None:
     """A chart in the dashboard's style; below it (``addable``, and for bar and line charts) the
     button that adds it to the presentation (:mod:`dashboard.pages.trinh_chieu`)."""
@@ -279,14 +322,20 @@ def downloads(frame: pd.DataFrame, *, name: str, f: state.Filters, key: str) -> 
     )
 
 
+def labelled(codes: pd.Series, label: Callable[[str], str]) -> pd.Series:
+    """``label`` of every code, worked out once per distinct code (a national table repeats a few
+    dozen periods and indicators over thousands of rows)."""
+    return codes.map({code: label(code) for code in codes.unique()})
+
+
 def values_table(values: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``unit_values`` rows as a readable table with a source column (labels in the language)."""
     out = pd.DataFrame(
         {
-            t("col.period", lang): [period_label(p, lang) for p in values["period"]],
+            t("col.period", lang): labelled(values["period"], lambda p: period_label(p, lang)),
             t("col.unit_code", lang): values["unit_code"].astype(str),
             t("col.unit", lang): values["unit_name"],
-            t("col.indicator", lang): [indicator_name(c, lang) for c in values["indicator"]],
+            t("col.indicator", lang): labelled(values["indicator"], lambda c: indicator_name(c, lang)),
             t("col.value", lang): values["value"].astype(float),
             t("col.source", lang): values["source"],
         }

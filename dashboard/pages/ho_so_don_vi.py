@@ -55,7 +55,8 @@ else:
             ui.downloads(detail, name=f"ho-so-{unit_id}-{f.periods[0]}-{f.periods[-1]}", f=f, key="profile_download")
 
         indicator = ui.indicator_picker(f, "DLG_HELD", codes=codes)
-        trend = charts.trend_chart(
+        trend = ui.figure(
+            charts.trend_chart,
             f.periods,
             indicator,
             f.chart_context(area=unit_name),

@@ -49,11 +49,11 @@ else:
     ui.table(table, lang=lang, key="ntm_table")
     ui.downloads(table, name=f"nong-thon-moi-{f.period}", f=f, key="ntm_download")
     colours = ui.unit_colours(f, status.loc[status["criteria_met"].notna(), "unit_code"])
-    ui.chart(charts.ntm_criteria_bar(status, f.period, f.chart_context(), colours), key="ntm_criteria")
+    ui.chart(ui.figure(charts.ntm_criteria_bar, status, f.period, f.chart_context(), colours), key="ntm_criteria")
 
 # Communes per level over time: one panel per criteria set
 counts = queries.ntm_level_counts(area_id, f.periods)
-ui.chart(charts.ntm_levels_chart(counts, f.periods, f.chart_context()), key="ntm_levels")
+ui.chart(ui.figure(charts.ntm_levels_chart, counts, f.periods, f.chart_context()), key="ntm_levels")
 
 # The committee's targets, met or not
 st.subheader(f.t("ntm.targets"))

@@ -19,12 +19,12 @@ colours = ui.unit_colours(f, ranking["unit_code"])
 units = queries.area_units(area_id, f.period, f.boundaries)
 not_reported = units.loc[~units["unit_id"].isin(ranking["unit_id"]), "unit_name"].tolist()
 ui.chart(
-    charts.unit_bar(ranking, indicator, f.period, f.chart_context(), colours, missing=not_reported),
+    ui.figure(charts.unit_bar, ranking, indicator, f.period, f.chart_context(), colours, missing=not_reported),
     key="compare_ranking",
 )
 
 values = queries.unit_values(area_id, f.periods, (indicator,), f.boundaries)
-ui.chart(charts.heatmap(values, f.periods, indicator, f.chart_context()), key="compare_heatmap")
+ui.chart(ui.figure(charts.heatmap, values, f.periods, indicator, f.chart_context()), key="compare_heatmap")
 
 st.subheader(f.t("compare.table"))
 if values.empty:

@@ -29,7 +29,7 @@ else:
 
 # The matrix over the range
 status = queries.completeness(area_id, f.periods)
-ui.chart(charts.reporting_matrix(status, f.periods, f.chart_context()), key="reporting_matrix")
+ui.chart(ui.figure(charts.reporting_matrix, status, f.periods, f.chart_context()), key="reporting_matrix")
 
 st.subheader(f.t("reporting.counts"))
 if not status.empty:
@@ -49,10 +49,10 @@ if not status.empty:
     ui.table(table, lang=lang, key="reporting_counts")
     detail = pd.DataFrame(
         {
-            f.t("col.period"): [period_label(p, lang) for p in status["period"]],
+            f.t("col.period"): ui.labelled(status["period"], lambda p: period_label(p, lang)),
             f.t("col.unit_code"): status["unit_code"].astype(str),
             f.t("col.unit"): status["unit_name"],
-            f.t("col.status"): [f.t(f"status.{s}") for s in status["status"]],
+            f.t("col.status"): ui.labelled(status["status"], lambda s: f.t(f"status.{s}")),
             f.t("col.n_values"): status["n_values"].astype(int),
             f.t("col.n_expected"): status["n_expected"].astype(int),
         }

@@ -145,8 +145,14 @@ values = queries.unit_values(area_id, (f.period,), (indicator,), f.boundaries)
 silent = queries.area_units(area_id, f.period, f.boundaries, excluding=values["unit_id"].tolist())
 not_reported = silent["unit_name"].tolist()
 ui.chart(
-    charts.unit_bar(
-        values, indicator, f.period, f.chart_context(), ui.unit_colours(f, values["unit_code"]), missing=not_reported
+    ui.figure(
+        charts.unit_bar,
+        values,
+        indicator,
+        f.period,
+        f.chart_context(),
+        ui.unit_colours(f, values["unit_code"]),
+        missing=not_reported,
     ),
     key="overview_bar",
 )

@@ -40,13 +40,14 @@ if by_year:
     with ui.guarded(lang):
         totals = queries.yearly_totals(area_id, f.periods, indicator, f.boundaries)
         years = tuple(dict.fromkeys(p[:4] for p in f.periods))
-        figure = charts.trend_chart(years, indicator, f.chart_context(), totals=totals, height=600)
+        figure = ui.figure(charts.trend_chart, years, indicator, f.chart_context(), totals=totals, height=600)
         ui.chart(figure, key="trend_years")
         st.caption(f.t("trend.by_year_units"))
 else:
     totals = queries.area_totals(area_id, f.periods, (indicator,), f.boundaries)
     lines = values[values["unit_code"].isin(chosen)]
-    figure = charts.trend_chart(
+    figure = ui.figure(
+        charts.trend_chart,
         f.periods,
         indicator,
         f.chart_context(),
