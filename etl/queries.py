@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, bindparam, text
 
@@ -662,7 +663,8 @@ def _derived(frame: pd.DataFrame, keys: list[str], carried: dict[str, tuple[str,
     wide = counts.pivot_table(index=keys, columns="indicator", values="value", aggfunc="sum").dropna()
     if "CMP_COMPETENT" not in wide.columns or "CMP_RESOLVED" not in wide.columns:
         return pd.DataFrame(columns=columns)
-    wide = wide.join(counts.groupby(keys).agg(**carried))
+    if carried:
+        wide = wide.join(counts.groupby(keys).agg(**carried))
     pending = wide.assign(indicator="CMP_PENDING", value=wide["CMP_COMPETENT"] - wide["CMP_RESOLVED"])
     rated = wide[wide["CMP_COMPETENT"] > 0]
     rate = rated.assign(indicator="CMP_RATE", value=100.0 * rated["CMP_RESOLVED"] / rated["CMP_COMPETENT"])
@@ -987,55 +989,67 @@ def previous_periods(period: str) -> tuple[str, str]:
 
 
 def to_years(totals: pd.DataFrame) -> pd.DataFrame:
-    """Half-year area totals (from :func:`area_totals`) rolled up into whole years, by each
-    indicator's aggregation in the catalog: flows summed; stocks at the end of the year (the second
-    half); CMP_CARRY from the start (the first half); CMP_COMPETENT summed less the second half's
-    carry-over (counted once); CMP_PENDING and CMP_RATE recomputed; NTM levels and criteria at the
-    end of the year. A year lacking a half it needs is left out, never filled with zeros.
+    """Half-year area totals (from :func:`area_totals`) rolled up into whole years by
+    :func:`roll_up_years`. Columns as :func:`area_totals`, with ``period`` the year ("2019")."""
+    return roll_up_years(totals)[TOTAL_COLUMNS]
 
-    Columns as :func:`area_totals`, with ``period`` the year ("2019")."""
-    columns = TOTAL_COLUMNS
-    if totals.empty:
+
+def roll_up_years(halves: pd.DataFrame, keys: Sequence[str] = ()) -> pd.DataFrame:
+    """Half-year figures rolled up into whole years, per ``keys`` (none for an area's totals,
+    ``["unit_id"]`` for each unit's own) and indicator, by each indicator's aggregation in the
+    catalog: flows summed; stocks at the end of the year (the second half); CMP_CARRY from the
+    start (the first half); CMP_COMPETENT summed less the second half's carry-over (counted once);
+    CMP_PENDING and CMP_RATE recomputed from the year's counts; NTM levels and criteria at the end of
+    the year. A year lacking a half it needs is left out, never filled with zeros. Whole-year rows
+    in ``halves`` are ignored; indicators outside the catalog or not entered are dropped.
+
+    ``halves`` has columns ``*keys``, period, indicator, value and, for area totals,
+    units_reporting and units_expected (the fewer units reporting of the two halves, the more
+    expected). The result has the same columns, ``period`` the year, in period then catalog order.
+    Everything is done on whole columns (one pivot), however many units and years."""
+    keys = list(keys)
+    counted = [c for c in ("units_reporting", "units_expected") if c in halves.columns]
+    columns = [*keys, "period", "indicator", "value", *counted]
+    parsed = {code: parse_period(code) for code in halves["period"].unique()}
+    frame = halves.assign(
+        year=halves["period"].map(lambda code: str(parsed[code].year)),
+        half=halves["period"].map(lambda code: parsed[code].half),
+    )
+    frame = frame[frame["half"] > 0]
+    if frame.empty:
         return pd.DataFrame(columns=columns)
+    index = [*keys, "year", "indicator"]
+    wide = frame.pivot_table(index=index, columns="half", values="value", aggfunc="sum").reindex(columns=[1, 2])
+    wide.columns = ["first", "second"]
+    if counted:
+        wide["units_reporting"] = frame.pivot_table(
+            index=index, columns="half", values="units_reporting", aggfunc="min"
+        ).min(axis=1)
+        wide["units_expected"] = frame.pivot_table(
+            index=index, columns="half", values="units_expected", aggfunc="max"
+        ).max(axis=1)
+    wide = wide.reset_index()
+    carried_over = wide.loc[wide["indicator"] == "CMP_CARRY", [*keys, "year", "second"]]
+    wide = wide.merge(carried_over.rename(columns={"second": "carry_s2"}), on=[*keys, "year"], how="left")
+
     catalog = indicator_catalog()
-    frame = totals.copy()
-    parsed = frame["period"].map(parse_period)
-    frame = frame[parsed.map(lambda p: not p.is_year)]
-    frame["year"] = frame["period"].map(lambda p: str(parse_period(p).year))
-    frame["half"] = frame["period"].map(lambda p: parse_period(p).half)
-    value = frame.pivot_table(index=["year", "indicator"], columns="half", values="value", aggfunc="sum")
-    reporting = frame.pivot_table(index=["year", "indicator"], columns="half", values="units_reporting", aggfunc="min")
-    expected = frame.pivot_table(index=["year", "indicator"], columns="half", values="units_expected", aggfunc="max")
-    for table in (value, reporting, expected):
-        for half in (1, 2):
-            if half not in table.columns:
-                table[half] = float("nan")
-    rows = []
-    carry_s2 = {year: value.loc[(year, "CMP_CARRY"), 2] for year, ind in value.index if ind == "CMP_CARRY"}
-    for (year, code), halves in value.iterrows():
-        if code not in catalog or (not catalog.get(code).entered and code not in {"CMP_PENDING", "CMP_RATE"}):
-            continue
-        rule = catalog.get(code).aggregation
-        first, second = halves[1], halves[2]
-        if rule == "sum":
-            result = first + second
-        elif rule == "first":
-            result = first
-        elif rule == "sum_of_new_plus_first_carry":
-            result = first + second - carry_s2.get(year, float("nan"))
-        else:  # last, recompute (recomputed below), levels and criteria: the end of the year
-            result = second
-        if code in {"CMP_PENDING", "CMP_RATE"} or pd.isna(result):
-            continue
-        units = reporting.loc[(year, code)].min()
-        rows.append((year, code, float(result), int(units), int(expected.loc[(year, code)].max())))
-    years = pd.DataFrame(rows, columns=columns)
-    derived = derived_totals(years.drop(columns="units_expected"))
-    if not derived.empty:
-        derived["units_expected"] = derived["period"].map(
-            years[years["indicator"] == "CMP_COMPETENT"].set_index("period")["units_expected"]
-        )
-        years = pd.concat([years, derived[columns]], ignore_index=True)
+    rules = {i.code: i.aggregation for i in catalog.entered}  # CMP_PENDING and CMP_RATE: recomputed below
+    rule = wide["indicator"].map(rules)
+    first, second = wide["first"], wide["second"]
+    wide["value"] = np.select(
+        [rule == "sum", rule == "first", rule == "sum_of_new_plus_first_carry"],
+        [first + second, first, first + second - wide["carry_s2"]],
+        default=second,  # last, levels and criteria: the end of the year
+    )
+    years = wide[rule.notna() & wide["value"].notna()].rename(columns={"year": "period"})
+    if counted:
+        years = years.astype({c: int for c in counted})
+    carried = {"units_reporting": ("units_reporting", "min")} if counted else {}
+    derived = _derived(years, [*keys, "period"], carried)
+    if counted and not derived.empty:
+        competent = years.loc[years["indicator"] == "CMP_COMPETENT", [*keys, "period", "units_expected"]]
+        derived = derived.merge(competent, on=[*keys, "period"], how="left")
+    years = pd.concat([years[columns], derived[columns]], ignore_index=True) if not derived.empty else years[columns]
     order = {code: i for i, code in enumerate(catalog.codes)}
-    years = years.assign(_o=years["indicator"].map(order)).sort_values(["period", "_o"]).drop(columns="_o")
+    years = years.assign(_o=years["indicator"].map(order)).sort_values(["period", *keys, "_o"]).drop(columns="_o")
     return years.reset_index(drop=True)

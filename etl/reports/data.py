@@ -21,7 +21,7 @@ from etl.boundaries import area_units_sql, get_area
 from etl.catalog import NoCriteriaSet, criteria_set_for
 from etl.errors import QcdcError, UnknownUnit
 from etl.indicators import indicator_catalog
-from etl.periods import MAX_YEAR, MIN_YEAR, Convention, Period, parse_period
+from etl.periods import Convention, Period, parse_period
 from etl.queries import AreaOption, Boundaries
 from etl.text import format_datetime
 from etl.units import COMMUNE_LEVEL, unit_by_code, unit_by_id
@@ -302,13 +302,8 @@ def _unit_values(connection: Connection, area_id: int, period: Period, boundarie
 
 
 def _unit_years(values: pd.DataFrame) -> pd.DataFrame:
-    """Each unit's two halves of a year (unit_values) rolled up by :func:`etl.queries.to_years`,
-    as if each unit were an area of its own (so the rules stay in one place).
-
-    ``to_years`` rolls up by year and indicator; calling it once per unit costs a fifth of a second
-    each, a minute for a province of 300 communes. So each unit of a batch stands in for a year of
-    its own ("1998", "1999", … for the first, second, … unit: any year is as good, the rules do not
-    depend on it), one call rolls up the whole batch, and the stand-in years are mapped back."""
+    """Each unit's two halves of a year (unit_values) rolled up by :func:`etl.queries.roll_up_years`,
+    unit by unit, with the unit's name, sources and flags from its halves."""
     units = (
         values.groupby(["unit_id", "unit_code", "unit_name"], sort=True)
         .agg(
@@ -318,35 +313,11 @@ def _unit_years(values: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
-    halves = values["period"].map(lambda p: parse_period(p).half)
-    span = MAX_YEAR - MIN_YEAR + 1
-    frames = []
-    for start in range(0, len(units), span):
-        batch = units.iloc[start : start + span]
-        stand_in = {int(uid): MIN_YEAR + i for i, uid in enumerate(batch["unit_id"])}
-        chosen = values["unit_id"].isin(stand_in.keys())
-        counted = pd.DataFrame(
-            {
-                "period": [
-                    f"{stand_in[int(u)]}S{h}"
-                    for u, h in zip(values.loc[chosen, "unit_id"], halves[chosen], strict=True)
-                ],
-                "indicator": values.loc[chosen, "indicator"].to_numpy(),
-                "value": values.loc[chosen, "value"].astype(float).to_numpy(),
-                "units_reporting": 1,
-                "units_expected": 1,
-            }
-        )
-        years = q.to_years(counted)
-        if years.empty:
-            continue
-        back = {str(year): uid for uid, year in stand_in.items()}
-        frames.append(years[["period", "indicator", "value"]].assign(unit_id=years["period"].map(back)))
-    if not frames:
+    figures = values[["unit_id", "period", "indicator"]].assign(value=values["value"].astype(float))
+    years = q.roll_up_years(figures, keys=["unit_id"])
+    if years.empty:
         return pd.DataFrame(columns=q.VALUE_COLUMNS)
-    year = str(parse_period(values["period"].iloc[0]).year)
-    out = pd.concat(frames, ignore_index=True).assign(period=year).merge(units, on="unit_id", how="left")
-    return out[q.VALUE_COLUMNS]
+    return years.merge(units, on="unit_id", how="left")[q.VALUE_COLUMNS]
 
 
 def targets_at(
