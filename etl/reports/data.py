@@ -145,7 +145,7 @@ def resolve_area(connection: Connection, code: str | None = None) -> AreaOption:
     Raises :class:`UnknownUnit` for a code no catalog has, :class:`NoData` for an area without
     figures."""
     if code is None or not code.strip():
-        area = q.default_area(connection, q.area_options(connection))
+        area = q.default_area(connection)  # a few counts, not the list of every area
         if area is None:
             raise NoData("Cơ sở dữ liệu chưa có số liệu — chạy qcdc demo (dữ liệu mẫu) hoặc nạp tệp bằng qcdc load.")
         return area
