@@ -92,6 +92,17 @@ class Settings(BaseSettings):
         gt=0,
         description="How long sign-in stays paused after too many failures.",
     )
+    pdf_server: str = Field(
+        default="",
+        description="Address of a running unoserver (LibreOffice kept started, e.g. http://127.0.0.1:2003) "
+        "that converts PDFs in about a second; empty: LibreOffice is started for each PDF (2–3 s).",
+    )
+    pdf_server_lang: str = Field(
+        default="vi",
+        pattern="^(vi|en)$",
+        description="The language the unoserver was started in (LANG=vi_VN.UTF-8 for vi): outputs in that "
+        "language go through it, the others start LibreOffice in their own language.",
+    )
     user: str = Field(
         default="",
         description="Name recorded in import batches and the audit trail for command-line "

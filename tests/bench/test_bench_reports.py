@@ -12,7 +12,8 @@ the time of writing the same tables to CSV, measured in the same run.
 Cases, chosen on the unit table: the pre-2025 province whose number of communes is nearest 150
 (at least 100) for 2019S1, 2024S2 and the whole year 2024 (each commune's halves rolled up), and
 the 2025 province nearest 150 for 2025S2. PDF is measured
-only where LibreOffice is installed (else skipped, with the reason). Each time is the median of
+only where LibreOffice is installed (else skipped, with the reason), through the unoserver of
+``QCDC_PDF_SERVER`` when it is set (README, "A PDF server"). Each time is the median of
 ``QCDC_BENCH_REPEAT`` runs (3), the floor and the report run in turns.
 
 The outputs are checked for what a province makes of them: every commune in the workbook's sheets
@@ -232,6 +233,11 @@ def test_report_is_within_5x_of_csv(
             case.resolve_s,
         )
     )
+    if fmt == "pdf":
+        from etl.settings import get_settings
+
+        server = get_settings().pdf_server
+        print(f"\nPDF by {'the unoserver at ' + server if server else 'LibreOffice started for each file'}")
     print(
         f"\n{case.label} {fmt}: {seconds:.2f} s; floor {floor.total_s:.2f} s (data {floor.data_s:.2f}, "
         f"tables {floor.tables_s:.2f}, csv {floor.csv_s:.3f}); ratio {ratio:.2f}"
