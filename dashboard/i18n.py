@@ -533,6 +533,13 @@ ENTRY_TEXTS: dict[str, dict[str, str]] = {
         "or a name to search.",
     },
     "admin.scope_all": {"vi": "Mọi đơn vị", "en": "Every unit"},
+    "admin.scope_province": {"vi": "Tỉnh, thành phố của phạm vi", "en": "Province of the scope"},
+    "admin.scope_province_help": {
+        "vi": "Các ô Phạm vi bên dưới liệt kê mọi tỉnh, thành phố và các huyện, xã của tỉnh chọn ở đây. "
+        "Chọn tỉnh trước khi điền ô Phạm vi.",
+        "en": "The Scope boxes below list every province and the districts and communes of the one chosen here. "
+        "Pick the province before filling in a Scope box.",
+    },
     "admin.active": {"vi": "Đang dùng", "en": "Active"},
     "admin.disabled": {"vi": "Đã khoá", "en": "Disabled"},
     "admin.add_title": {"vi": "Thêm tài khoản", "en": "Add an account"},

@@ -119,23 +119,16 @@ def _cached(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @st.cache_resource(ttl=TTL, max_entries=8, show_spinner=False)
-def _area_options(url: str, version: int) -> tuple[etl_queries.AreaOption, ...]:
-    """Every area of the country on a national database (14.000): shared, never copied (frozen
-    dataclasses in a tuple), where ``st.cache_data`` would unpickle them all on every run."""
-    with _engine(url).connect() as conn:
-        return tuple(etl_queries.area_options(conn))
-
-
-@st.cache_resource(ttl=TTL, max_entries=8, show_spinner=False)
 def _province_options(url: str, version: int) -> tuple[etl_queries.AreaOption, ...]:
-    """The provinces with figures (about a hundred), shared like :func:`_area_options`."""
+    """The provinces with figures (about a hundred): shared, never copied (frozen dataclasses in a
+    tuple), where ``st.cache_data`` would unpickle them on every run."""
     with _engine(url).connect() as conn:
         return tuple(etl_queries.province_options(conn))
 
 
 @st.cache_resource(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
 def _province_areas(url: str, version: int, province_id: int) -> tuple[etl_queries.AreaOption, ...]:
-    """One province's areas with figures (a few hundred at most), shared like :func:`_area_options`."""
+    """One province's areas with figures (a few hundred at most), shared like :func:`_province_options`."""
     with _engine(url).connect() as conn:
         return tuple(etl_queries.province_areas(conn, province_id))
 
@@ -342,12 +335,6 @@ def _report_file(url: str, version: int, area_id: int, period: str, boundaries: 
 # ------------------------------------------------------------------------------------------------
 # What pages call
 # ------------------------------------------------------------------------------------------------
-
-
-def area_options() -> list[etl_queries.AreaOption]:
-    """Every area with figures (14.000 on national data): the sidebar reads them province by
-    province instead (:func:`province_options`, :func:`province_areas`)."""
-    return list(_area_options(*_key()))
 
 
 def province_options() -> list[etl_queries.AreaOption]:

@@ -19,6 +19,7 @@ from etl.accounts import Account, Role
 from etl.db import write_transaction
 from etl.errors import QcdcError
 from etl.periods import parse_period
+from etl.queries import AreaOption
 from etl.units import NEW2025, unit_by_id
 
 PAGE = "quan_tri"
@@ -141,11 +142,34 @@ def _act(account: Account, action: dict) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-def _scope_options() -> dict[int, str]:
-    """Units an account's scope can name: every area holding figures (provinces, districts and
-    communes of both catalogs) and the communes of the chosen area today; labelled with the code."""
+def _scope_province() -> AreaOption | None:
+    """The province whose areas the scope boxes offer (the sidebar's, until the administrator picks
+    another): a whole country's 14.000 areas in one box would be slow to send and to search. It is
+    picked before the boxes are filled in: another province offers other units, and a box inside a
+    form that has not been sent starts again empty."""
+    provinces = {p.unit_id: p for p in queries.province_options()}
+    if not provinces:
+        return None
+    default = queries.province_of(f.area.unit_id)
+    province_id = state.choose(
+        "admin_province",
+        list(provinces),
+        default if default in provinces else next(iter(provinces)),
+        label=t("admin.scope_province"),
+        format_func=lambda p: provinces[p].label_en if lang == "en" else provinces[p].label_vi,
+        decode=state.decode_int,
+        help=t("admin.scope_province_help"),
+    )
+    return provinces[province_id]
+
+
+def _scope_options(province: AreaOption | None) -> dict[int, str]:
+    """Units an account's scope can name: every province holding figures, the districts and
+    communes of ``province`` that hold figures, and the communes of the chosen area today;
+    labelled with the code."""
     options: dict[int, str] = {}
-    for option in queries.area_options():
+    areas = queries.province_options() + (queries.province_areas(province.unit_id) if province else [])
+    for option in areas:
         label = option.label_en if lang == "en" else option.label_vi
         options[option.unit_id] = f"{option.code} — {label}"
     latest = f.all_periods[-1] if f.all_periods else None
@@ -156,32 +180,38 @@ def _scope_options() -> dict[int, str]:
     return options
 
 
-def _scope_text(connection: Connection, unit_ids: tuple[int, ...]) -> str:
-    if not unit_ids:
-        return t("admin.scope_all")
-    names = []
-    for unit_id in unit_ids:
+def _scope_labels(connection: Connection, users: list[Account]) -> dict[int, str]:
+    """The units of every account's scope, labelled as the scope boxes label them."""
+    labels: dict[int, str] = {}
+    for unit_id in dict.fromkeys(u for user in users for u in user.unit_ids):
         unit = unit_by_id(connection, unit_id)
         if unit is not None:
             when = t("catalog.2025") if unit.catalog == NEW2025 else t("catalog.pre2025")
-            names.append(f"{unit.code} {unit.name} ({when})")
-    return "; ".join(names)
+            labels[unit_id] = f"{unit.code} — {unit.name} ({when})"
+    return labels
+
+
+def _scope_text(labels: dict[int, str], unit_ids: tuple[int, ...]) -> str:
+    if not unit_ids:
+        return t("admin.scope_all")
+    return "; ".join(labels[u] for u in unit_ids if u in labels)
 
 
 def _accounts(account: Account) -> None:
     with queries.engine().connect() as connection:
         users = accounts.list_users(connection)
+        labels = _scope_labels(connection, users)
         table = pd.DataFrame(
             {
                 t("auth.username"): [u.username for u in users],
                 t("admin.full_name"): [u.full_name for u in users],
                 t("admin.role"): [auth.role_label(u.role, lang) for u in users],
                 t("col.status"): [t("admin.active") if u.active else t("admin.disabled") for u in users],
-                t("admin.scope"): [_scope_text(connection, u.unit_ids) for u in users],
+                t("admin.scope"): [_scope_text(labels, u.unit_ids) for u in users],
             }
         )
     st.dataframe(table, hide_index=True, width="stretch", key="admin_users")
-    scope_options = _scope_options()
+    scope_options = _scope_options(_scope_province())
 
     st.subheader(t("admin.add_title"))
     with st.form("admin_add"):
@@ -250,8 +280,8 @@ def _accounts(account: Account) -> None:
     with right, st.form("admin_scope_form"):
         st.markdown("**" + t("admin.scope_title") + "**")
         options = dict(scope_options)
-        for unit_id in user.unit_ids:
-            options.setdefault(unit_id, str(unit_id))
+        for unit_id in user.unit_ids:  # the account's own units, in whichever province
+            options.setdefault(unit_id, labels.get(unit_id, str(unit_id)))
         st.multiselect(
             t("admin.scope"),
             list(options),

@@ -209,7 +209,7 @@ def _overview_like_page() -> None:
     for _ in range(3):
         totals = queries.area_totals(area.unit_id, ("2026S2",), ("DLG_HELD",), "reported")
         queries.periods_with_data()
-        queries.area_options()
+        queries.province_options()
     st.session_state["dialogues"] = float(totals.loc[totals["indicator"] == "DLG_HELD", "value"].sum())
     st.session_state["version"] = queries.version()
 

@@ -18,10 +18,11 @@ from streamlit.testing.v1 import AppTest
 from etl.accounts import DEMO_ACCOUNTS, ensure_demo_accounts, find_account
 from etl.cli import DEMO_DEADLINE, DEMO_OPEN_PERIOD
 from etl.db import make_engine
+from etl.load import Source, load
 from etl.models import utcnow
 from etl.settings import get_settings
 from etl.submissions import load_form, open_period, save_draft
-from etl.units import NEW2025, unit_by_code
+from etl.units import NEW2025, PRE2025, unit_by_code
 from tests.dashboard.conftest import APP
 
 TIMEOUT = 60
@@ -86,9 +87,9 @@ def db(entry_db: str) -> Iterator:
     engine.dispose()
 
 
-def unit_id(db, code: str) -> int:
+def unit_id(db, code: str, catalog: str = NEW2025) -> int:
     with db.connect() as connection:
-        unit = unit_by_code(connection, catalog=NEW2025, code=code)
+        unit = unit_by_code(connection, catalog=catalog, code=code)
     assert unit is not None
     return unit.id
 
@@ -493,6 +494,46 @@ def test_the_administrator_adds_disables_and_resets_an_account(entry_db, db):
     fresh = start()
     sign_in(fresh, "xa.sonhai", "moi-2026")
     assert any("khoá" in e.value for e in fresh.sidebar.error), "a disabled account cannot sign in"
+
+
+def test_the_scope_boxes_offer_one_province_at_a_time(entry_db, db):
+    """A national database has 14.000 areas: the scope boxes offer every province, and the districts
+    and communes of one province, the sidebar's until another is picked; an account's own units are
+    offered in its scope box whichever province is picked."""
+    ba_dinh = "00004 — Phường Ba Đình, Thành phố Hà Nội (từ 1/7/2025)"  # figures in a second province
+    figure = "unit_code,unit_name,period,indicator,value\n00004,Phường Ba Đình,2026S1,DLG_HELD,3\n".encode()
+    assert load(db, [Source(name="ba-dinh.csv", data=figure)], user="test", area_code="01").ok
+    at = goto(start("admin", area=str(unit_id(db, "902", PRE2025))), "quan_tri")
+    province = at.selectbox(key="w_admin_province")
+    assert province.value == unit_id(db, "91", PRE2025)  # the sidebar's Huyện Kiên Lương lies there
+    assert "Thành phố Hà Nội (từ 1/7/2025)" in province.options
+    district = "902 — Huyện Kiên Lương, Tỉnh Kiên Giang (trước 1/7/2025)"
+    units = at.multiselect(key="qcdc_admin_new_units")
+    assert "01 — Thành phố Hà Nội (từ 1/7/2025)" in units.options and district in units.options
+    assert ba_dinh not in units.options
+
+    at.selectbox(key="w_admin_province").select(unit_id(db, "01")).run()  # Hà Nội
+    assert not errors(at), errors(at)
+    units = at.multiselect(key="qcdc_admin_new_units")
+    assert ba_dinh in units.options and district not in units.options
+    assert "91 — Tỉnh Kiên Giang (trước 1/7/2025)" in units.options  # every province, always
+    at.text_input(key="qcdc_admin_new_username").input("thuky.hanoi")
+    at.text_input(key="qcdc_admin_new_password").input("thuky-hanoi-2026")
+    at.selectbox(key="qcdc_admin_new_role").select("reviewer")
+    at.multiselect(key="qcdc_admin_new_units").select(unit_id(db, "00004"))
+    at.button(key="admin_add_submit").click().run()
+    assert not errors(at), errors(at)
+    with db.connect() as connection:
+        account = find_account(connection, "thuky.hanoi")
+    assert account is not None and account.unit_ids == (unit_id(db, "00004"),)
+    shown = frame(at, "Tên đăng nhập").set_index("Tên đăng nhập").loc["thuky.hanoi", "Phạm vi (đơn vị)"]
+    assert shown == "00004 — Phường Ba Đình (từ 1/7/2025)"
+
+    at.selectbox(key="w_admin_province").select(unit_id(db, "91", PRE2025)).run()  # back to Kiên Giang
+    at.selectbox(key="w_admin_user").select("thuky.hanoi").run()
+    scope = at.multiselect(key=f"qcdc_admin_scope_{account.id}")
+    assert scope.value == [unit_id(db, "00004")]
+    assert "00004 — Phường Ba Đình (từ 1/7/2025)" in scope.options and ba_dinh not in scope.options
 
 
 def test_the_administrator_cannot_disable_themself(entry_db):
