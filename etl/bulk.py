@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,22 @@ class BulkTable:
             duplicated = self.frame.duplicated(["unit_id", "period", "indicator"], keep="last")
             self._unique = self.frame[~duplicated] if duplicated.any() else self.frame
         return self._unique
+
+    def figures_at(self, wanted: Mapping[str, Collection[int]]) -> list[tuple[int, str, str, float, str | None]]:
+        """The file's figures (unit, period, indicator, value, note), each cell once, for the units
+        ``wanted`` in each period: what the rules of the other files of the same load look up."""
+        frame = self.unique_frame()
+        pairs = {(period, int(unit)) for period, units in wanted.items() for unit in units}
+        if not pairs:
+            return []
+        near = frame[frame["period"].isin({p for p, _ in pairs}) & frame["unit_id"].isin({u for _, u in pairs})]
+        return [
+            (int(unit), str(period), str(indicator), float(value), None if pd.isna(note) else str(note))
+            for unit, period, indicator, value, note in near[
+                ["unit_id", "period", "indicator", "value", "note"]
+            ].itertuples(index=False, name=None)
+            if (str(period), int(unit)) in pairs
+        ]
 
 
 @dataclass
@@ -563,8 +579,17 @@ class UnitPeriodStates:
         self.notes = notes
 
     @classmethod
-    def build(cls, connection: Connection, bulk: BulkTable, extra: Sequence[tuple[int, str]] = ()) -> UnitPeriodStates:
-        """``extra``: more (unit, period) whose stored figures are wanted (a typed rate's)."""
+    def build(
+        cls,
+        connection: Connection,
+        bulk: BulkTable,
+        extra: Sequence[tuple[int, str]] = (),
+        others: Sequence[tuple[int, str, str, float, str | None]] = (),
+    ) -> UnitPeriodStates:
+        """``extra``: more (unit, period) whose stored figures are wanted (a typed rate's).
+        ``others``: the figures (unit, period, indicator, value, note) of the other files loaded with
+        this one, laid over what is stored, under the file's own (a carry-over that follows a
+        period another file brings is checked against that file's figures)."""
         frame = bulk.unique_frame()
         units = np.unique(
             np.concatenate([frame["unit_id"].to_numpy(), np.array([u for u, _ in extra], dtype=np.int64)])
@@ -589,6 +614,16 @@ class UnitPeriodStates:
         stored_values = [stored["value"].to_numpy(dtype=float)]
         with_note = stored[stored["note"].notna()]
         noted = list(with_note[["unit_id", "period", "indicator", "note"]].itertuples(index=False, name=None))
+        unit_set = set(units.tolist())
+        near = [o for o in others if o[0] in unit_set and o[1] in period_at and o[2] in code_at]
+        if near:  # the other files' figures replace the stored ones (one value per cell: no order to rely on)
+            near_keys = np.array([u * n_periods + period_at[p] for u, p, _, _, _ in near], dtype=np.int64)
+            near_codes = np.array([code_at[c] for _, _, c, _, _ in near], dtype=np.int64)
+            kept = ~np.isin(stored_keys[0] * len(codes) + stored_codes[0], near_keys * len(codes) + near_codes)
+            stored_keys = [stored_keys[0][kept], near_keys]
+            stored_codes = [stored_codes[0][kept], near_codes]
+            stored_values = [stored_values[0][kept], np.array([v for _, _, _, v, _ in near], dtype=float)]
+            noted.extend((u, p, c, n) for u, p, c, _, n in near if n)
 
         period_of_file = np.array([period_at[str(c)] for c in frame["period"].cat.categories], dtype=np.int64)
         file_keys = frame["unit_id"].to_numpy(dtype=np.int64) * n_periods + period_of_file[frame["period"].cat.codes]

@@ -205,6 +205,12 @@ def _overlay(
                 values[(unit_id, period_code)][indicator] = row[1]
                 if row[2]:
                     notes[(unit_id, period_code)][indicator] = row[2]
+    for item in prepared:  # a large file's figures, where the other files' rules look
+        if item.bulk is not None:
+            for unit_id, period_code, indicator, value, note in item.bulk.figures_at(wanted):
+                values[(unit_id, period_code)][indicator] = value
+                if note:
+                    notes[(unit_id, period_code)][indicator] = note
     for item in prepared:
         for obs in item.values:
             values[(obs.unit_id, obs.period.code)][obs.indicator] = obs.value
@@ -311,7 +317,13 @@ def _check_rules(engine: Engine, prepared: Sequence[_Prepared], indicators: Indi
     names = {i.code: i.name_vi for i in indicators.indicators}
     for item in prepared:
         if item.bulk is not None:
-            _check_bulk_rules(engine, item, names, units)
+            others = [
+                (o.unit_id, o.period.code, o.indicator, o.value, o.note)
+                for other in prepared
+                if other is not item
+                for o in other.values
+            ]
+            _check_bulk_rules(engine, item, names, units, others)
             continue
         groups: dict[tuple[int, Period], dict[str, Observation]] = defaultdict(dict)
         for obs in item.values:
@@ -338,12 +350,19 @@ def _check_rules(engine: Engine, prepared: Sequence[_Prepared], indicators: Indi
                     item.report.problems.append(problem)
 
 
-def _check_bulk_rules(engine: Engine, item: _Prepared, names: Mapping[str, str], units: UnitIndex) -> None:
-    """The relations between one unit's figures, for a large file: the same rule, group by group."""
+def _check_bulk_rules(
+    engine: Engine,
+    item: _Prepared,
+    names: Mapping[str, str],
+    units: UnitIndex,
+    others: Sequence[tuple[int, str, str, float, str | None]],
+) -> None:
+    """The relations between one unit's figures, for a large file: the same rule, group by group,
+    on what is stored overlaid with the other files' figures (``others``) and then the file's."""
     assert item.bulk is not None
     derived = [(d.unit_id, d.period.code) for table in item.tables for d in table.derived]
     with engine.connect() as connection:
-        states = UnitPeriodStates.build(connection, item.bulk, extra=derived)
+        states = UnitPeriodStates.build(connection, item.bulk, extra=derived, others=others)
     for group in states.groups():
         issues = check_unit_period(
             group.state,

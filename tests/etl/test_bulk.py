@@ -188,3 +188,46 @@ def test_a_large_insert_rebuilds_the_secondary_indexes(engine, monkeypatch):
     assert {index["name"] for index in inspect(engine).get_indexes("data_value")} == before
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM data_value")).scalar_one() == 2
+
+
+# ------------------------------------------------------------------------------------------------
+# Rules across the files of one load, whichever of them is large
+# ------------------------------------------------------------------------------------------------
+
+
+def stored_figures(engine, code: str, period: str) -> dict[str, float]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT v.indicator_code, v.value FROM data_value v JOIN unit u ON u.id = v.unit_id "
+                "WHERE u.catalog = 'pre2025' AND u.code = :code AND v.period_code = :period"
+            ),
+            {"code": code, "period": period},
+        ).all()
+    return {indicator: value for indicator, value in rows}
+
+
+@pytest.mark.parametrize("large", ["neither", "earlier", "later"])
+@pytest.mark.parametrize("carry_follows", [True, False], ids=["carry follows the other file", "carry stale"])
+def test_carry_over_is_checked_against_the_other_file_of_the_same_load(
+    sample_engine, monkeypatch, large, carry_follows
+):
+    """One file changes 2019S1's petitions resolved, the other brings 2019S2's carry-over: the
+    carry-over is checked against the first file's figures, not the stored ones, whether either
+    file is read row by row or column-wise."""
+    before = stored_figures(sample_engine, "30814", "2019S1")
+    resolved = before["CMP_RESOLVED"] - 1  # one fewer resolved: one more pending
+    pending = before["CMP_COMPETENT"] - resolved
+    carry = pending if carry_follows else pending - 1  # the stored pending, before this load
+    pad = "x" * 400  # a long note makes a file large enough for the column-wise path
+    earlier = csv_bytes(
+        [["30814", "Xã Hòn Nghệ", "2019S1", "CMP_RESOLVED", f"{resolved:g}", pad if large == "earlier" else ""]]
+    )
+    later = csv_bytes([["30814", "Xã Hòn Nghệ", "2019S2", "CMP_CARRY", f"{carry:g}", pad if large == "later" else ""]])
+    monkeypatch.setattr(bulk, "BULK_MIN_BYTES", 1 << 60 if large == "neither" else 300)
+    sources = [Source(name="dau-nam.csv", data=earlier), Source(name="cuoi-nam.csv", data=later)]
+    items = prepare(sample_engine, sources, today=TODAY, area_code="902")
+    assert [item.bulk is not None for item in items] == [large == "earlier", large == "later"]
+    problems = [(p.code, p.location.file) for item in items for p in item.report.problems]
+    assert not [p for p in problems if p[0] != "carry_mismatch"], problems
+    assert problems == ([] if carry_follows else [("carry_mismatch", "cuoi-nam.csv")])
