@@ -181,7 +181,8 @@ def _scope_options(province: AreaOption | None) -> dict[int, str]:
 
 
 def _scope_labels(connection: Connection, users: list[Account]) -> dict[int, str]:
-    """The units of every account's scope, labelled as the scope boxes label them."""
+    """The units of every account's scope, labelled with code, name and catalog (for the table, and for
+    a scope box when the unit lies outside the province it offers)."""
     labels: dict[int, str] = {}
     for unit_id in dict.fromkeys(u for user in users for u in user.unit_ids):
         unit = unit_by_id(connection, unit_id)
