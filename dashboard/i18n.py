@@ -533,6 +533,10 @@ ENTRY_TEXTS: dict[str, dict[str, str]] = {
         "or a name to search.",
     },
     "admin.scope_all": {"vi": "Mọi đơn vị", "en": "Every unit"},
+    "admin.scope_placeholder": {
+        "vi": "Gõ mã hoặc tên đơn vị để chọn",
+        "en": "Type a unit's code or name to choose it",
+    },
     "admin.scope_province": {"vi": "Tỉnh, thành phố của phạm vi", "en": "Province of the scope"},
     "admin.scope_province_help": {
         "vi": "Các ô Phạm vi bên dưới liệt kê mọi tỉnh, thành phố và các huyện, xã của tỉnh chọn ở đây. "

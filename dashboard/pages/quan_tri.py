@@ -232,6 +232,7 @@ def _accounts(account: Account) -> None:
             key="qcdc_admin_new_units",
             format_func=lambda u: scope_options.get(u, str(u)),
             help=t("admin.scope_help"),
+            placeholder=t("admin.scope_placeholder"),
         )
         st.form_submit_button(t("admin.add"), key="admin_add_submit", icon="➕", on_click=_intend, args=("add",))
 
@@ -289,6 +290,7 @@ def _accounts(account: Account) -> None:
             default=[u for u in user.unit_ids if u in options],
             key=f"qcdc_admin_scope_{user.id}",
             format_func=lambda u: options.get(u, str(u)),
+            placeholder=t("admin.scope_placeholder"),
         )
         st.form_submit_button(
             t("admin.set_scope"), key="admin_set_scope", icon="📍", on_click=_intend, args=("scope",), kwargs=who
