@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import Engine, create_engine, func, inspect, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -263,15 +263,20 @@ def _data_version(connection: Connection) -> int:
         return 0
 
 
-def _move_data_version_past(engine: Engine, previous: int) -> None:
+def _move_data_version_past(url: str, previous: int) -> None:
     """Dashboard caches are keyed on the data version: never give back a number they have seen."""
     if previous <= 0:
         return
-    with engine.begin() as connection:
-        if _data_version(connection) <= previous:
-            connection.execute(
-                text("UPDATE app_state SET value = :value WHERE key = 'data_version'"), {"value": str(previous + 1)}
-            )
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            if _data_version(connection) <= previous:
+                connection.execute(
+                    text("UPDATE app_state SET value = :value WHERE key = 'data_version'"),
+                    {"value": str(previous + 1)},
+                )
+    finally:
+        engine.dispose()
 
 
 def _temp_beside(path: Path, suffix: str = ".tmp") -> Path:
@@ -552,11 +557,7 @@ def _sqlite_restore(url: str, path: Path, *, force: bool) -> tuple[str, Contents
     finally:
         if migrated is not None:
             _remove(migrated)
-    engine = make_engine(url)
-    try:
-        _move_data_version_past(engine, previous_version)
-    finally:
-        engine.dispose()
+    _move_data_version_past(url, previous_version)
     return revision, replaced
 
 
@@ -715,11 +716,7 @@ def _pg_restore(url: str, path: Path, *, force: bool) -> tuple[str, Contents]:
         f"DROP TABLE IF EXISTS {_quote(schema)}.{_quote(name)} CASCADE;\n" for schema, name in extra
     )
     _pipe_restore(url, path, pg_restore, psql, env, preamble)
-    engine = make_engine(url)
-    try:
-        _move_data_version_past(engine, previous_version)
-    finally:
-        engine.dispose()
+    _move_data_version_past(url, previous_version)
     return revision, replaced
 
 
